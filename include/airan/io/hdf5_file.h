@@ -1,0 +1,40 @@
+#pragma once
+/// Read access to HDF5 test-vector files (testvectors/FORMAT.md): root attributes and 1-D datasets.
+/// Every failure is a status naming the file and the attribute or dataset; nothing throws.
+
+#include "airan/common/status.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace airan::io {
+
+class hdf5_file {
+public:
+  /// Opens path read-only. On failure out is left closed and the status says why.
+  static status open(const std::string& path, hdf5_file& out);
+
+  hdf5_file();
+  ~hdf5_file();
+  hdf5_file(hdf5_file&&) noexcept;
+  hdf5_file& operator=(hdf5_file&&) noexcept;
+
+  const std::string& path() const { return path_; }
+  bool has(const std::string& name) const;
+
+  status read_attribute(const std::string& name, uint32_t& value) const;
+  status read_attribute(const std::string& name, double& value) const;
+  status read_attribute(const std::string& name, std::string& value) const;
+
+  /// Reads a 1-D dataset of any integer type into bytes; values outside [0, 255] are an error.
+  status read_dataset(const std::string& name, std::vector<uint8_t>& values) const;
+
+private:
+  struct handle;
+  std::unique_ptr<handle> file_;
+  std::string path_;
+};
+
+} // namespace airan::io
