@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace airan::phy::detail {
 
 static_assert(std::endian::native == std::endian::little, "the bit packing helpers assume a little-endian host");
@@ -37,6 +41,32 @@ inline void unpack_byte_msb_first(uint8_t* bits, uint8_t value) noexcept
 inline uint64_t unpack_byte_lsb_first(uint8_t value) noexcept
 {
   return spread_bits(value, 0x8040201008040201ULL);
+}
+
+#if defined(__SSE2__)
+/// Sixteen mask bytes, 0xff where a bit is set: byte i tests bit pattern byte i % 8 (one-hot) in byte i / 8 of
+/// two_bytes.
+inline __m128i bit_masks_16(uint32_t two_bytes, uint64_t pattern) noexcept
+{
+  __m128i v = _mm_cvtsi32_si128(static_cast<int>(two_bytes & 0xffff));
+  v = _mm_unpacklo_epi8(v, v);
+  v = _mm_unpacklo_epi16(v, v);
+  v = _mm_unpacklo_epi32(v, v); // Byte i holds byte i / 8 of two_bytes.
+  const __m128i bit = _mm_set1_epi64x(static_cast<long long>(pattern));
+  return _mm_cmpeq_epi8(_mm_and_si128(v, bit), bit);
+}
+#endif
+
+/// Unpacks two bytes into sixteen bits written to bits[0..15], each byte most significant bit first.
+inline void unpack_two_bytes_msb_first(uint8_t* bits, uint8_t first, uint8_t second) noexcept
+{
+#if defined(__SSE2__)
+  __m128i masks = bit_masks_16(first | uint32_t{second} << 8, 0x0102040810204080ULL);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(bits), _mm_and_si128(masks, _mm_set1_epi8(1)));
+#else
+  unpack_byte_msb_first(bits, first);
+  unpack_byte_msb_first(bits + 8, second);
+#endif
 }
 
 } // namespace airan::phy::detail

@@ -7,10 +7,6 @@
 #include <cstddef>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace airan::phy {
 
 namespace {
@@ -122,12 +118,7 @@ constexpr unsigned block_size = 16;
 /// Mask bytes of the block_size values in the low bits of c, value i in byte i.
 mask_block expand(uint64_t c)
 {
-  __m128i v = _mm_cvtsi32_si128(static_cast<int>(c & 0xffff));
-  v = _mm_unpacklo_epi8(v, v);
-  v = _mm_unpacklo_epi16(v, v);
-  v = _mm_unpacklo_epi32(v, v); // Byte i holds byte i / 8 of c.
-  const __m128i bit = _mm_set1_epi64x(static_cast<long long>(0x8040201008040201ULL));
-  return _mm_cmpeq_epi8(_mm_and_si128(v, bit), bit);
+  return detail::bit_masks_16(static_cast<uint32_t>(c), 0x8040201008040201ULL);
 }
 
 mask_block load_block(const uint8_t* p)

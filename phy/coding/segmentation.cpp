@@ -55,8 +55,14 @@ public:
     while (n != 0 && pos % 8 != 0) {
       one_bit();
     }
-    for (; n >= 8; n -= 8, pos += 8, bits += 8) {
+    for (; n >= 16; n -= 16, pos += 16, bits += 16) {
+      detail::unpack_two_bytes_msb_first(bits, byte(pos / 8), byte(pos / 8 + 1));
+    }
+    if (n >= 8) {
       detail::unpack_byte_msb_first(bits, byte(pos / 8));
+      n -= 8;
+      pos += 8;
+      bits += 8;
     }
     while (n != 0) {
       one_bit();
@@ -125,7 +131,7 @@ private:
 
 ldpc_base_graph select_ldpc_base_graph(unsigned tbs, float code_rate) noexcept
 {
-  if (tbs <= 292 || (tbs <= max_tbs_with_crc16 && code_rate <= 0.67F) || code_rate <= 0.25F) {
+  if (tbs <= 292 || (tbs <= 3824 && code_rate <= 0.67F) || code_rate <= 0.25F) {
     return ldpc_base_graph::bg2;
   }
   return ldpc_base_graph::bg1;
