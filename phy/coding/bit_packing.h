@@ -1,5 +1,5 @@
 #pragma once
-/// Conversions between unpacked bits (one bit per byte, 0/1) and packed bytes, eight bits at a time.
+/// Conversions between unpacked bits (one bit per byte, 0/1) and packed bytes, eight or sixteen bits at a time.
 
 #include <bit>
 #include <cstdint>
