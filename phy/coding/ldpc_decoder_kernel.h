@@ -1,0 +1,157 @@
+#pragma once
+// Layered min-sum LDPC decoding kernel, written once for any vector width.
+//
+// Included by one source file per instruction set, with that file's lane operations as Ops; the AVX2 source
+// includes it inside a target("avx2") region, so every function here must be a member of the template (an
+// instantiation per Ops, internal to its source file).
+
+#include "ldpc_decoder_schedule.h"
+
+#include <cassert>
+#include <cstdint>
+
+namespace airan::phy::detail {
+
+/// Ops provides, for a vector `vec` of `width` int8 lanes (all operations lane-wise):
+///   load(const int8_t*), store(int8_t*, vec): unaligned;  zero(), all_ones();
+///   adds, subs: signed saturating;  abs: |a| read as unsigned (abs(-128) = 128);
+///   min_u, max_u: unsigned;  bit_or, bit_xor;
+///   select_eq(a, b, x, y): a == b ? x : y;  apply_sign(m, s): s < 0 ? -m : m (m <= 127);
+///   clamp_llr(a): max(a, -127);  scale(m, scaling_q4, offset): max(min(floor(m * scaling_q4 / 16), 127) - offset, 0)
+///   (m unsigned);  any_negative(a).
+template <class Ops>
+class ldpc_layered_kernel {
+  using vec = typename Ops::vec;
+  static constexpr unsigned width = Ops::width;
+
+public:
+  static ldpc_decode_result run(const ldpc_layered_schedule& s) noexcept
+  {
+    unsigned iteration = 0;
+    bool parity_ok = false;
+    while (iteration != s.max_iterations) {
+      if (iteration == 0) {
+        update_rows<true>(s, 0);
+      } else {
+        update_rows<false>(s, iteration & 1U);
+      }
+      ++iteration;
+      if (s.early_stop || iteration == s.max_iterations) {
+        parity_ok = parity_checks_hold(s, (iteration - 1) & 1U);
+        if (parity_ok) {
+          break;
+        }
+      }
+    }
+    return {iteration, parity_ok};
+  }
+
+private:
+  static unsigned nof_lanes(unsigned lifting_size) { return (lifting_size + width - 1) / width * width; }
+
+  /// Variable-to-check message: a-posteriori LLR minus the row's previous check-to-variable message (0 before the
+  /// row's first update).
+  template <bool first_iteration>
+  static vec extrinsic(const int8_t* llr, const int8_t* message) noexcept
+  {
+    if constexpr (first_iteration) {
+      return Ops::load(llr);
+    } else {
+      return Ops::subs(Ops::load(llr), Ops::load(message));
+    }
+  }
+
+  template <bool first_iteration>
+  static void update_rows(const ldpc_layered_schedule& s, unsigned parity) noexcept
+  {
+    for (unsigned row = 0; row != s.nof_rows; ++row) {
+      update_row<first_iteration>(s, parity, s.row_start[row], s.row_start[row + 1]);
+    }
+  }
+
+  /// One layer: min-sum check node update of the Z checks of a row and the update of the LLRs of its variables.
+  template <bool first_iteration>
+  static void update_row(const ldpc_layered_schedule& s, unsigned parity, unsigned begin, unsigned end) noexcept
+  {
+    const unsigned z = s.lifting_size;
+    const unsigned degree = end - begin;
+    assert(degree <= ldpc_max_row_degree);
+    const int8_t* source[ldpc_max_row_degree];
+    int8_t* target[ldpc_max_row_degree];
+    int8_t* message[ldpc_max_row_degree];
+    unsigned position[ldpc_max_row_degree];
+    for (unsigned k = 0; k != degree; ++k) {
+      source[k] = s.source[parity][begin + k];
+      target[k] = s.target[parity][begin + k];
+      message[k] = s.messages + static_cast<std::size_t>(begin + k) * s.message_stride;
+      position[k] = s.load_offset[begin + k];
+    }
+
+    const unsigned lanes = nof_lanes(z);
+    for (unsigned lane = 0; lane != lanes; lane += width) {
+      // Smallest and second smallest magnitude and the sign product of the variable-to-check messages.
+      vec min1 = Ops::all_ones();
+      vec min2 = Ops::all_ones();
+      vec sign = Ops::zero();
+      for (unsigned k = 0; k != degree; ++k) {
+        const vec t = extrinsic<first_iteration>(source[k] + position[k], message[k] + lane);
+        const vec m = Ops::abs(t);
+        min2 = Ops::min_u(min2, Ops::max_u(min1, m));
+        min1 = Ops::min_u(min1, m);
+        sign = Ops::bit_xor(sign, t);
+      }
+      const vec magnitude1 = Ops::scale(min1, s.scaling_q4, s.offset);
+      const vec magnitude2 = Ops::scale(min2, s.scaling_q4, s.offset);
+      // The edge holding the minimum gets the second minimum (on ties both are equal), the others the minimum.
+      for (unsigned k = 0; k != degree; ++k) {
+        const vec t = extrinsic<first_iteration>(source[k] + position[k], message[k] + lane);
+        const vec magnitude = Ops::select_eq(Ops::abs(t), min1, magnitude2, magnitude1);
+        const vec r = Ops::apply_sign(magnitude, Ops::bit_xor(sign, t));
+        Ops::store(message[k] + lane, r);
+        Ops::store(target[k] + lane, Ops::clamp_llr(Ops::adds(t, r)));
+        position[k] += width;
+        if (position[k] >= z) {
+          position[k] -= z;
+        }
+      }
+    }
+    // Periodic extension of the written blocks.
+    for (unsigned k = 0; k != degree; ++k) {
+      Ops::store(target[k] + z, Ops::load(target[k]));
+    }
+  }
+
+  /// True when the hard decisions satisfy every processed parity check (TS 38.212 5.3.2: H x = 0).
+  static bool parity_checks_hold(const ldpc_layered_schedule& s, unsigned parity) noexcept
+  {
+    const unsigned z = s.lifting_size;
+    const unsigned lanes = nof_lanes(z);
+    for (unsigned row = 0; row != s.nof_rows; ++row) {
+      const unsigned begin = s.row_start[row];
+      const unsigned degree = s.row_start[row + 1] - begin;
+      const int8_t* const* blocks = s.checked[parity] + begin;
+      unsigned position[ldpc_max_row_degree];
+      for (unsigned k = 0; k != degree; ++k) {
+        position[k] = s.check_offset[begin + k];
+      }
+      vec failed = Ops::zero();
+      for (unsigned lane = 0; lane != lanes; lane += width) {
+        vec sum = Ops::zero();
+        for (unsigned k = 0; k != degree; ++k) {
+          sum = Ops::bit_xor(sum, Ops::load(blocks[k] + position[k]));
+          position[k] += width;
+          if (position[k] >= z) {
+            position[k] -= z;
+          }
+        }
+        failed = Ops::bit_or(failed, sum);
+      }
+      if (Ops::any_negative(failed)) {
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
+} // namespace airan::phy::detail

@@ -1,0 +1,46 @@
+// Portable instantiation of the layered min-sum kernel: one lane at a time, plain C++.
+
+#include "ldpc_decoder_kernel.h"
+
+namespace airan::phy::detail {
+
+namespace {
+
+struct scalar_ops {
+  using vec = int8_t;
+  static constexpr unsigned width = 1;
+
+  static vec load(const int8_t* p) { return *p; }
+  static void store(int8_t* p, vec v) { *p = v; }
+  static vec zero() { return 0; }
+  static vec all_ones() { return static_cast<vec>(-1); }
+  static vec saturate(int v) { return static_cast<vec>(v < -128 ? -128 : (v > 127 ? 127 : v)); }
+  static vec adds(vec a, vec b) { return saturate(a + b); }
+  static vec subs(vec a, vec b) { return saturate(a - b); }
+  static uint8_t as_unsigned(vec a) { return static_cast<uint8_t>(a); }
+  static vec from_unsigned(unsigned a) { return static_cast<vec>(static_cast<uint8_t>(a)); }
+  static vec abs(vec a) { return from_unsigned(a < 0 ? -a : a); }
+  static vec min_u(vec a, vec b) { return as_unsigned(a) < as_unsigned(b) ? a : b; }
+  static vec max_u(vec a, vec b) { return as_unsigned(a) < as_unsigned(b) ? b : a; }
+  static vec bit_or(vec a, vec b) { return static_cast<vec>(a | b); }
+  static vec bit_xor(vec a, vec b) { return static_cast<vec>(a ^ b); }
+  static vec select_eq(vec a, vec b, vec x, vec y) { return a == b ? x : y; }
+  static vec apply_sign(vec magnitude, vec sign) { return static_cast<vec>(sign < 0 ? -magnitude : magnitude); }
+  static vec clamp_llr(vec a) { return a < -127 ? static_cast<vec>(-127) : a; }
+  static vec scale(vec magnitude, unsigned scaling_q4, unsigned offset)
+  {
+    unsigned m = (as_unsigned(magnitude) * scaling_q4) >> 4;
+    m = m < 127 ? m : 127;
+    return from_unsigned(m > offset ? m - offset : 0);
+  }
+  static bool any_negative(vec a) { return a < 0; }
+};
+
+} // namespace
+
+ldpc_decode_result ldpc_run_layered_scalar(const ldpc_layered_schedule& schedule) noexcept
+{
+  return ldpc_layered_kernel<scalar_ops>::run(schedule);
+}
+
+} // namespace airan::phy::detail

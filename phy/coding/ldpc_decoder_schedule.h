@@ -1,0 +1,65 @@
+#pragma once
+// Data layout shared by the LDPC decoder front end (ldpc_decoder.cpp) and its layered min-sum kernels.
+
+#include "airan/phy/coding/ldpc_decoder.h"
+
+#include <cstdint>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define AIRAN_LDPC_DECODER_HAVE_AVX2 1
+#endif
+
+namespace airan::phy::detail {
+
+/// Largest number of non-zero entries in one row of either base graph (BG1 rows 0..3).
+constexpr unsigned ldpc_max_row_degree = 19;
+
+/// Widest kernel vector, in lanes (bytes). Lanes are padded to a multiple of it.
+constexpr unsigned ldpc_max_vector_width = 32;
+
+/// What the layered kernel of any vector width works on.
+///
+/// Variable nodes: each column block j of the base graph has two buffers ("ping-pong"). A buffer holds the
+/// a-posteriori LLRs of the Z bits of block j rotated by a frame f: position q holds bit (f + q) mod Z, and the
+/// positions [0, Z + ldpc_max_vector_width) are kept periodic (position q >= Z repeats q - Z), so that the
+/// cyclic shift of any Z-block is one unaligned vector load per chunk of lanes. When row i with shift P(i,j)
+/// updates block j it reads the block from one buffer and writes it to the other in frame P(i,j), the frame in
+/// which check z of the row touches bit z of the block; load_offset is (P(i,j) - previous frame) mod Z.
+///
+/// Lanes: a kernel of width L works on ceil(Z / L) * L lanes; lanes >= Z repeat lanes - Z exactly (periodic
+/// inputs give periodic outputs), so no masking is needed.
+///
+/// Edges are the non-zero entries of the processed rows, in row order; edge e has message_stride bytes of
+/// check-to-variable messages at messages + e * message_stride.
+struct ldpc_layered_schedule {
+  unsigned lifting_size;
+  unsigned nof_rows;
+  /// Edges of row r are [row_start[r], row_start[r + 1]).
+  const uint16_t* row_start;
+  /// Per edge: position in the source buffer of the value that lane 0 of the row needs.
+  const uint16_t* load_offset;
+  /// Per edge: the same position after a whole iteration, in the buffer where the block is then.
+  const uint16_t* check_offset;
+  /// Per edge, for even [0] and odd [1] iterations (counted from 0): the buffer read and the buffer written.
+  const int8_t* const* source[2];
+  int8_t* const* target[2];
+  /// Per edge: the buffer holding the edge's block after an even [0] or odd [1] iteration.
+  const int8_t* const* checked[2];
+  int8_t* messages;
+  unsigned message_stride;
+  /// Configuration, validated (ldpc_decoder_config).
+  unsigned max_iterations;
+  bool early_stop;
+  unsigned scaling_q4;
+  unsigned offset;
+};
+
+/// Runs the iterations (layered min-sum, syndrome check) with the portable kernel.
+ldpc_decode_result ldpc_run_layered_scalar(const ldpc_layered_schedule& schedule) noexcept;
+
+#ifdef AIRAN_LDPC_DECODER_HAVE_AVX2
+/// Runs the iterations with the AVX2 kernel; the CPU must support AVX2.
+ldpc_decode_result ldpc_run_layered_avx2(const ldpc_layered_schedule& schedule) noexcept;
+#endif
+
+} // namespace airan::phy::detail
