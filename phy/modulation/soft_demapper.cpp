@@ -19,7 +19,6 @@
 
 #include "airan/phy/modulation/modulation.h"
 
-#include <bit>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +39,15 @@ using v8qi  = int8_t __attribute__((vector_size(8)));
 
 /// Symbols per kernel step.
 constexpr std::size_t group_nof_symbols = 8;
+
+/// Reinterprets the bits of a vector. The builtin rather than std::bit_cast: a library function that is not inlined
+/// (unoptimised builds) would pass 32-byte vectors between code built for different targets, whose calling
+/// conventions for them differ.
+template <typename To, typename From>
+AIRAN_DEMAP_INLINE To bit_cast(From x)
+{
+  return __builtin_bit_cast(To, x);
+}
 
 template <typename V>
 AIRAN_DEMAP_INLINE V load(const float* p)
@@ -78,7 +86,7 @@ AIRAN_DEMAP_INLINE v8f over_noise_var(float c, v8f noise_var)
 
 AIRAN_DEMAP_INLINE v8f abs(v8f x)
 {
-  return std::bit_cast<v8f>(std::bit_cast<v8i>(x) & 0x7fffffff);
+  return bit_cast<v8f>(bit_cast<v8i>(x) & 0x7fffffff);
 }
 
 /// Max-log metric of the sign bit of the Gray PAM with levels +-1, ..., +-(2^B - 1), at u in units of the level grid:
@@ -98,7 +106,7 @@ AIRAN_DEMAP_INLINE v8f pam_sign_bit_metric(v8f u)
     const v8f p     = 2.0F * __builtin_convertvector(h, v8f) + 1.0F;
     // (p + 1)(2|u| + 1 - p) >= 0 (see the file comment), so or-ing in the sign of u gives the odd extension.
     const v8f magnitude = (p + 1.0F) * (2.0F * v + 1.0F - p);
-    return std::bit_cast<v8f>(std::bit_cast<v8i>(magnitude) | (std::bit_cast<v8i>(u) & INT32_MIN));
+    return bit_cast<v8f>(bit_cast<v8i>(magnitude) | (bit_cast<v8i>(u) & INT32_MIN));
   }
 }
 
@@ -122,7 +130,7 @@ AIRAN_DEMAP_INLINE void interleave(const v8f* m, v8f* out)
   } else {
     v4i64 p[K];
     for (unsigned j = 0; j != K; ++j) {
-      p[j] = std::bit_cast<v4i64>(m[j]);
+      p[j] = bit_cast<v4i64>(m[j]);
     }
     v4i64 o[K];
     if constexpr (K == 2) {
@@ -146,7 +154,7 @@ AIRAN_DEMAP_INLINE void interleave(const v8f* m, v8f* out)
       o[3]          = __builtin_shufflevector(b, d, 2, 3, 6, 7);
     }
     for (unsigned j = 0; j != K; ++j) {
-      out[j] = std::bit_cast<v8f>(o[j]);
+      out[j] = bit_cast<v8f>(o[j]);
     }
   }
 }
@@ -171,8 +179,8 @@ AIRAN_DEMAP_INLINE v8f quantise(v8f x)
 /// Low 16 bits of the lanes of a, then of b.
 AIRAN_DEMAP_INLINE v16hi low_halves(v8f a, v8f b)
 {
-  return __builtin_shufflevector(std::bit_cast<v16hi>(a), std::bit_cast<v16hi>(b), 0, 2, 4, 6, 8, 10, 12, 14, 16,
-                                 18, 20, 22, 24, 26, 28, 30);
+  return __builtin_shufflevector(bit_cast<v16hi>(a), bit_cast<v16hi>(b), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22,
+                                 24, 26, 28, 30);
 }
 
 /// Quantised store, four vectors (32 LLRs) at a time where possible.
@@ -180,21 +188,21 @@ AIRAN_DEMAP_INLINE void store(int8_t* out, const v8f* llrs, unsigned nof_vectors
 {
   unsigned j = 0;
   for (; j + 4 <= nof_vectors; j += 4) {
-    const v32qi h0 = std::bit_cast<v32qi>(low_halves(quantise(llrs[j]), quantise(llrs[j + 1])));
-    const v32qi h1 = std::bit_cast<v32qi>(low_halves(quantise(llrs[j + 2]), quantise(llrs[j + 3])));
+    const v32qi h0 = bit_cast<v32qi>(low_halves(quantise(llrs[j]), quantise(llrs[j + 1])));
+    const v32qi h1 = bit_cast<v32qi>(low_halves(quantise(llrs[j + 2]), quantise(llrs[j + 3])));
     const v32qi q  = __builtin_shufflevector(h0, h1, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34,
                                              36, 38, 40, 42, 44, 46, 48, 50, 52, 54, 56, 58, 60, 62);
     std::memcpy(out + 8 * j, &q, sizeof(q));
   }
   if (j + 2 <= nof_vectors) {
-    const v32qi h = std::bit_cast<v32qi>(low_halves(quantise(llrs[j]), quantise(llrs[j + 1])));
+    const v32qi h = bit_cast<v32qi>(low_halves(quantise(llrs[j]), quantise(llrs[j + 1])));
     const v16qi q = __builtin_shufflevector(h, h, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     std::memcpy(out + 8 * j, &q, sizeof(q));
     j += 2;
   }
   if (j != nof_vectors) {
     const v8f   a = quantise(llrs[j]);
-    const v32qi h = std::bit_cast<v32qi>(low_halves(a, a));
+    const v32qi h = bit_cast<v32qi>(low_halves(a, a));
     const v8qi  q = __builtin_shufflevector(h, h, 0, 2, 4, 6, 8, 10, 12, 14);
     std::memcpy(out + 8 * j, &q, sizeof(q));
   }
@@ -265,8 +273,8 @@ demap_symbols(T* llrs, const float* iq, const float* noise_var, std::size_t nof_
   }
   const std::size_t tail = nof_symbols % group_nof_symbols;
   if (tail != 0) {
-    const std::size_t first                          = nof_groups * group_nof_symbols;
-    float             iq_pad[2 * group_nof_symbols]  = {};
+    const std::size_t first                            = nof_groups * group_nof_symbols;
+    float             iq_pad[2 * group_nof_symbols]    = {};
     float             noise_var_pad[group_nof_symbols] = {1.0F, 1.0F, 1.0F, 1.0F, 1.0F, 1.0F, 1.0F, 1.0F};
     T                 llrs_pad[group_nof_llrs];
     std::memcpy(iq_pad, iq + 2 * first, 2 * tail * sizeof(float));
