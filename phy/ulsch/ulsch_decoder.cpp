@@ -35,7 +35,7 @@ ulsch_decoder::ulsch_decoder(unsigned max_tbs, unsigned nof_harq_processes, cons
 
 status ulsch_decoder::validate(const ulsch_config& config, unsigned harq_id) const
 {
-  if (auto s = harq_.validate_process(harq_id); !s) {
+  if (auto s = harq_.validate_index(harq_id, 0); !s) {
     return s;
   }
   ldpc_segmentation segmentation{};
@@ -58,7 +58,7 @@ ulsch_decode_result ulsch_decoder::decode(std::span<uint8_t> tb_bytes, std::span
 {
   ulsch_decode_result result;
   ldpc_segmentation segmentation{};
-  if (!detail::plan_ulsch(segmentation, e_per_cb_, config, max_tbs_) || !harq_.validate_process(harq_id)) {
+  if (!detail::plan_ulsch(segmentation, e_per_cb_, config, max_tbs_) || !harq_.validate_index(harq_id, 0)) {
     return result;
   }
   result.nof_cbs = segmentation.nof_cbs;
