@@ -36,7 +36,8 @@ constexpr unsigned slot_bits = slot_bytes * 8;
 constexpr unsigned vecs_per_slot = slot_bytes / bytes_per_vec;
 constexpr unsigned nof_slots = max_info_cols + nof_core_cols;
 static_assert(nof_slots * slot_bits < 65536, "entry offsets are stored as uint16_t");
-static_assert((max_lifting_size + bits_per_vec) / 8 + bytes_per_vec + 1 <= slot_bytes, "a rotated read stays in its slot");
+static_assert((max_lifting_size + bits_per_vec) / 8 + bytes_per_vec + 1 <= slot_bytes,
+              "a rotated read stays in its slot");
 
 /// Order in which the core rows 0..3 are solved once p_0 (column K_b) is known: (row, unknown column). Each of these
 /// rows holds p_0 and one more unknown core column, with an identity circulant on that column. The remaining row
@@ -161,10 +162,14 @@ inline void write_doubled(uint8_t* slot, const uint8_t* src, unsigned bit_offset
 
 // Packing of unpacked bits (one per byte) into 32-bit groups and back.
 
-__attribute__((target("avx2"))) inline void pack_avx2(uint32_t* dst, const uint8_t* bits, std::size_t nof_groups)
+__attribute__((target("avx2"))) inline void
+pack_avx2(uint32_t* dst, uint8_t* copy, const uint8_t* bits, std::size_t nof_groups)
 {
   for (std::size_t i = 0; i < nof_groups; ++i) {
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bits + 32 * i));
+    if (copy != nullptr) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(copy + 32 * i), v);
+    }
     dst[i] = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_slli_epi16(v, 7)));
   }
 }
@@ -196,35 +201,49 @@ __attribute__((target("avx2"))) inline void unpack_avx2(uint8_t* dst, const uint
   }
 }
 
-inline void pack_generic(uint32_t* dst, const uint8_t* bits, std::size_t nof_groups)
+inline void pack_generic(uint32_t* dst, uint8_t* copy, const uint8_t* bits, std::size_t nof_groups)
 {
+  constexpr uint64_t lsbs = 0x0101010101010101ULL;
+  // Byte k (bit 8 k) of an 8-byte word lands on bit 56 + k of the product, with no carries in between.
+  constexpr uint64_t gather = 0x0102040810204080ULL;
   for (std::size_t i = 0; i < nof_groups; ++i) {
     uint32_t v = 0;
-    for (unsigned b = 0; b < 32; ++b) {
-      v |= static_cast<uint32_t>(bits[32 * i + b] & 1U) << b;
+    for (unsigned q = 0; q < 4; ++q) {
+      uint64_t bytes;
+      std::memcpy(&bytes, bits + 32 * i + 8 * q, sizeof(bytes));
+      v |= static_cast<uint32_t>(((bytes & lsbs) * gather) >> 56) << (8 * q);
     }
     dst[i] = v;
+  }
+  if (copy != nullptr) {
+    std::memcpy(copy, bits, 32 * nof_groups);
   }
 }
 
 inline void unpack_generic(uint8_t* dst, const uint32_t* src, std::size_t nof_groups)
 {
+  constexpr uint64_t lsbs = 0x0101010101010101ULL;
+  constexpr uint64_t bit_of_byte = 0x8040201008040201ULL;
   for (std::size_t i = 0; i < nof_groups; ++i) {
-    for (unsigned b = 0; b < 32; ++b) {
-      dst[32 * i + b] = static_cast<uint8_t>((src[i] >> b) & 1U);
+    for (unsigned q = 0; q < 4; ++q) {
+      // The 8 bits copied into every byte, byte k keeping bit k, then moved down to bit 0.
+      const uint64_t spread = (((src[i] >> (8 * q)) & 0xFFU) * lsbs) & bit_of_byte;
+      const uint64_t bytes = ((spread + 0x7F * lsbs) >> 7) & lsbs;
+      std::memcpy(dst + 32 * i + 8 * q, &bytes, sizeof(bytes));
     }
   }
 }
 
 enum class isa { generic, avx2 };
 
+/// Packs nof_groups groups of 32 bits into dst and, unless copy is null, copies the bits unchanged to copy.
 template <isa I>
-inline void pack(uint32_t* dst, const uint8_t* bits, std::size_t nof_groups)
+inline void pack(uint32_t* dst, uint8_t* copy, const uint8_t* bits, std::size_t nof_groups)
 {
   if constexpr (I == isa::avx2) {
-    pack_avx2(dst, bits, nof_groups);
+    pack_avx2(dst, copy, bits, nof_groups);
   } else {
-    pack_generic(dst, bits, nof_groups);
+    pack_generic(dst, copy, bits, nof_groups);
   }
 }
 
@@ -303,18 +322,29 @@ struct encoder {
   void load_info()
   {
     const std::size_t k = std::size_t{kb} * z;
-    std::memcpy(a.codeword, a.info_bits + 2 * z, k - 2 * z);
     auto* bytes = reinterpret_cast<uint8_t*>(staging);
-    const std::size_t nof_groups = (k + 31) / 32;
-    const std::size_t info_end = staging_margin_bits / 8 + 4 * nof_groups;
+    const std::size_t nof_groups = k / 32;
+    const std::size_t info_end = staging_margin_bits / 8 + 4 * ((k + 31) / 32);
     std::memset(bytes, 0, staging_margin_bits / 8);
     std::memset(bytes + info_end, 0, sizeof(staging) - info_end);
     auto* groups = reinterpret_cast<uint32_t*>(bytes + staging_margin_bits / 8);
-    pack<I>(groups, a.info_bits, k / 32);
+    // Groups from the first one after the punctured 2 Z bits are copied on the way, the rest separately.
+    const std::size_t first_copied = std::min<std::size_t>((2 * z + 31) / 32, nof_groups);
+    pack<I>(groups, nullptr, a.info_bits, first_copied);
+    if (first_copied < nof_groups) {
+      pack<I>(groups + first_copied,
+              a.codeword + (32 * first_copied - 2 * z),
+              a.info_bits + 32 * first_copied,
+              nof_groups - first_copied);
+    }
+    const std::size_t head_end = std::max<std::size_t>(2 * z, 32 * first_copied);
+    std::memcpy(a.codeword, a.info_bits + 2 * z, head_end - 2 * z);
+    const std::size_t tail_begin = std::max<std::size_t>(2 * z, 32 * nof_groups);
+    std::memcpy(a.codeword + tail_begin - 2 * z, a.info_bits + tail_begin, k - tail_begin);
     if (k % 32 != 0) {
       alignas(32) uint8_t last[32] = {};
       std::memcpy(last, a.info_bits + k / 32 * 32, k % 32);
-      pack<I>(groups + k / 32, last, 1);
+      pack<I>(groups + k / 32, nullptr, last, 1);
     }
     for (unsigned j = 0; j < kb; ++j) {
       write_doubled(slots + j * slot_bytes, bytes, staging_margin_bits + j * z, z, masks);
@@ -392,6 +422,7 @@ struct encoder {
   }
 };
 
+/// Encodes with blocks of one vector (Z <= 256) or two (Z <= 384).
 template <isa I>
 inline void encode_with(const encode_args& a)
 {
@@ -402,14 +433,10 @@ inline void encode_with(const encode_args& a)
   }
 }
 
-__attribute__((target("avx2"), flatten)) void encode_avx2(const encode_args& a)
+/// Everything inlined into this function is compiled for AVX2, the vector operations included.
+__attribute__((target("avx2"), flatten)) void encode_with_avx2(const encode_args& a)
 {
   encode_with<isa::avx2>(a);
-}
-
-void encode_generic(const encode_args& a)
-{
-  encode_with<isa::generic>(a);
 }
 
 } // namespace
@@ -441,25 +468,45 @@ status validate_ldpc_encoder_input(ldpc_base_graph graph,
   return status::ok();
 }
 
+namespace {
+
+encode_args make_encode_args(std::span<uint8_t> codeword,
+                             std::span<const uint8_t> info_bits,
+                             ldpc_base_graph graph,
+                             unsigned lifting_size)
+{
+  assert(validate_ldpc_encoder_input(graph, lifting_size, info_bits.size(), codeword.size()).is_ok());
+  return {codeword.data(),
+          codeword.size(),
+          info_bits.data(),
+          &get_ldpc_base_graph(graph),
+          graph == ldpc_base_graph::bg1 ? &bg1_core : &bg2_core,
+          entry_offsets(graph, lifting_size),
+          lifting_size};
+}
+
+} // namespace
+
 void ldpc_encode(std::span<uint8_t> codeword,
                  std::span<const uint8_t> info_bits,
                  ldpc_base_graph graph,
                  unsigned lifting_size) noexcept
 {
-  assert(validate_ldpc_encoder_input(graph, lifting_size, info_bits.size(), codeword.size()).is_ok());
-  const encode_args args{codeword.data(),
-                         codeword.size(),
-                         info_bits.data(),
-                         &get_ldpc_base_graph(graph),
-                         graph == ldpc_base_graph::bg1 ? &bg1_core : &bg2_core,
-                         entry_offsets(graph, lifting_size),
-                         lifting_size};
   static const bool have_avx2 = __builtin_cpu_supports("avx2");
+  const encode_args args = make_encode_args(codeword, info_bits, graph, lifting_size);
   if (have_avx2) {
-    encode_avx2(args);
+    encode_with_avx2(args);
   } else {
-    encode_generic(args);
+    encode_with<isa::generic>(args);
   }
+}
+
+void detail::ldpc_encode_generic(std::span<uint8_t> codeword,
+                                 std::span<const uint8_t> info_bits,
+                                 ldpc_base_graph graph,
+                                 unsigned lifting_size) noexcept
+{
+  encode_with<isa::generic>(make_encode_args(codeword, info_bits, graph, lifting_size));
 }
 
 } // namespace airan::phy

@@ -37,4 +37,13 @@ void ldpc_encode(std::span<uint8_t> codeword,
                  ldpc_base_graph graph,
                  unsigned lifting_size) noexcept;
 
+namespace detail {
+/// ldpc_encode() as it runs on CPUs without AVX2 (ldpc_encode() picks the AVX2 code where the CPU has it); exposed
+/// so that both code paths can be tested on any machine.
+void ldpc_encode_generic(std::span<uint8_t> codeword,
+                         std::span<const uint8_t> info_bits,
+                         ldpc_base_graph graph,
+                         unsigned lifting_size) noexcept;
+} // namespace detail
+
 } // namespace airan::phy
