@@ -160,7 +160,7 @@ inline void write_doubled(uint8_t* slot, const uint8_t* src, unsigned bit_offset
   }
 }
 
-// Packing of unpacked bits (one per byte) into 32-bit groups and back.
+// Packing of unpacked bits (one per byte) into 32-bit groups and back, with AVX2 or with 64-bit integer arithmetic.
 
 __attribute__((target("avx2"))) inline void
 pack_avx2(uint32_t* dst, uint8_t* copy, const uint8_t* bits, std::size_t nof_groups)
@@ -258,9 +258,11 @@ inline void unpack(uint8_t* dst, const uint32_t* src, std::size_t nof_groups)
 }
 
 /// Staging area: a margin of max Z bits, room for the K packed information bits, a margin of 2 max Z + 264 bits.
+/// Blocks start at bit staging_margin_bits.
 constexpr unsigned staging_margin_bits = max_lifting_size;
 constexpr unsigned staging_words = (3 * max_lifting_size + max_info_cols * max_lifting_size + 264 + 63) / 64 + 1;
 
+/// What one call works on; input validated.
 struct encode_args {
   uint8_t* codeword;
   std::size_t nof_codeword_bits;
@@ -271,6 +273,7 @@ struct encode_args {
   unsigned z;
 };
 
+/// One encoding, with instruction set I and blocks of NV vectors; its workspace lives on the stack.
 template <isa I, std::size_t NV>
 struct encoder {
   const encode_args& a;
@@ -288,7 +291,8 @@ struct encoder {
   {
   }
 
-  /// Unpacks the Z bits at src into the codeword bits [first, first + Z), clipped to the codeword length.
+  /// Unpacks the Z bits at src into the codeword bits [first, first + Z), clipped to the codeword length. Whole
+  /// 32-bit groups are written where there is room: bits past Z land on the next block, which is written later.
   void write_codeword(std::size_t first, const uint32_t* src)
   {
     const std::size_t nof_groups = (z + 31) / 32;
