@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace airan::phy;
@@ -21,11 +23,21 @@ std::vector<uint8_t> random_bits(std::size_t n, std::mt19937& rng)
   return bits;
 }
 
-std::vector<uint8_t> encode(const std::vector<uint8_t>& info, ldpc_base_graph graph, unsigned z, std::size_t length)
+using encode_function = void (*)(std::span<uint8_t>, std::span<const uint8_t>, ldpc_base_graph, unsigned) noexcept;
+
+/// The dispatching encoder and its portable code path (the same as the former where the CPU lacks AVX2).
+const std::pair<const char*, encode_function> encoders[] = {{"ldpc_encode", &ldpc_encode},
+                                                            {"generic", &detail::ldpc_encode_generic}};
+
+std::vector<uint8_t> encode(encode_function f,
+                            const std::vector<uint8_t>& info,
+                            ldpc_base_graph graph,
+                            unsigned z,
+                            std::size_t length)
 {
   REQUIRE(validate_ldpc_encoder_input(graph, z, info.size(), length).is_ok());
   std::vector<uint8_t> codeword(length, 0xAA);
-  ldpc_encode(codeword, info, graph, z);
+  f(codeword, info, graph, z);
   return codeword;
 }
 
@@ -105,16 +117,19 @@ std::vector<uint8_t> reference_parity(const std::vector<uint8_t>& info, ldpc_bas
 TEST_CASE("LDPC encoder: every lifting size of both base graphs satisfies all parity checks (TS 38.212 5.3.2)")
 {
   std::mt19937 rng(2024);
-  for (auto graph : {ldpc_base_graph::bg1, ldpc_base_graph::bg2}) {
-    for (unsigned z : ldpc_lifting_sizes()) {
-      CAPTURE(static_cast<int>(graph));
-      CAPTURE(z);
-      const auto info = random_bits(ldpc_info_length(graph, z), rng);
-      const auto d = encode(info, graph, z, ldpc_codeword_length(graph, z));
-      CHECK(std::all_of(d.begin(), d.end(), [](uint8_t b) { return b <= 1; }));
-      // Systematic part: d_{k-2Z} = c_k for 2Z <= k < K.
-      CHECK(std::equal(info.begin() + 2 * z, info.end(), d.begin()));
-      CHECK(count_failed_checks(full_codeword(info, d, z), graph, z) == 0);
+  for (auto [name, f] : encoders) {
+    for (auto graph : {ldpc_base_graph::bg1, ldpc_base_graph::bg2}) {
+      for (unsigned z : ldpc_lifting_sizes()) {
+        CAPTURE(name);
+        CAPTURE(static_cast<int>(graph));
+        CAPTURE(z);
+        const auto info = random_bits(ldpc_info_length(graph, z), rng);
+        const auto d = encode(f, info, graph, z, ldpc_codeword_length(graph, z));
+        CHECK(std::all_of(d.begin(), d.end(), [](uint8_t b) { return b <= 1; }));
+        // Systematic part: d_{k-2Z} = c_k for 2Z <= k < K.
+        CHECK(std::equal(info.begin() + 2 * z, info.end(), d.begin()));
+        CHECK(count_failed_checks(full_codeword(info, d, z), graph, z) == 0);
+      }
     }
   }
 }
@@ -122,16 +137,19 @@ TEST_CASE("LDPC encoder: every lifting size of both base graphs satisfies all pa
 TEST_CASE("LDPC encoder: the set index 6 (BG1) and 3, 7 (BG2) core shifts, with 105 mod Z = 105 for Z = 208")
 {
   std::mt19937 rng(7);
-  for (unsigned trial = 0; trial < 4; ++trial) {
-    for (auto [graph, z] : {std::pair{ldpc_base_graph::bg1, 208U},
-                            std::pair{ldpc_base_graph::bg1, 104U},
-                            std::pair{ldpc_base_graph::bg2, 208U},
-                            std::pair{ldpc_base_graph::bg2, 224U},
-                            std::pair{ldpc_base_graph::bg2, 240U}}) {
-      CAPTURE(z);
-      const auto info = random_bits(ldpc_info_length(graph, z), rng);
-      const auto d = encode(info, graph, z, ldpc_codeword_length(graph, z));
-      CHECK(count_failed_checks(full_codeword(info, d, z), graph, z) == 0);
+  for (auto [name, f] : encoders) {
+    for (unsigned trial = 0; trial < 4; ++trial) {
+      for (auto [graph, z] : {std::pair{ldpc_base_graph::bg1, 208U},
+                              std::pair{ldpc_base_graph::bg1, 104U},
+                              std::pair{ldpc_base_graph::bg2, 208U},
+                              std::pair{ldpc_base_graph::bg2, 224U},
+                              std::pair{ldpc_base_graph::bg2, 240U}}) {
+        CAPTURE(name);
+        CAPTURE(z);
+        const auto info = random_bits(ldpc_info_length(graph, z), rng);
+        const auto d = encode(f, info, graph, z, ldpc_codeword_length(graph, z));
+        CHECK(count_failed_checks(full_codeword(info, d, z), graph, z) == 0);
+      }
     }
   }
 }
@@ -145,10 +163,13 @@ TEST_CASE("LDPC encoder: parity bits equal Gaussian elimination on the lifted H 
       CAPTURE(static_cast<int>(graph));
       CAPTURE(z);
       const auto info = random_bits(ldpc_info_length(graph, z), rng);
-      const auto d = encode(info, graph, z, ldpc_codeword_length(graph, z));
       const auto parity = reference_parity(info, graph, z);
       const std::size_t nof_systematic = info.size() - 2 * z;
-      CHECK(std::equal(parity.begin(), parity.end(), d.begin() + nof_systematic, d.end()));
+      for (auto [name, f] : encoders) {
+        CAPTURE(name);
+        const auto d = encode(f, info, graph, z, ldpc_codeword_length(graph, z));
+        CHECK(std::equal(parity.begin(), parity.end(), d.begin() + nof_systematic, d.end()));
+      }
     }
   }
 }
@@ -156,23 +177,26 @@ TEST_CASE("LDPC encoder: parity bits equal Gaussian elimination on the lifted H 
 TEST_CASE("LDPC encoder: a shortened codeword is the prefix of the full one")
 {
   std::mt19937 rng(5);
-  for (auto graph : {ldpc_base_graph::bg1, ldpc_base_graph::bg2}) {
-    for (unsigned z : {2U, 7U, 36U, 104U, 208U, 352U, 384U}) {
-      CAPTURE(static_cast<int>(graph));
-      CAPTURE(z);
-      const auto info = random_bits(ldpc_info_length(graph, z), rng);
-      const std::size_t n = ldpc_codeword_length(graph, z);
-      const std::size_t min_length = ldpc_min_codeword_length(graph, z);
-      const auto full = encode(info, graph, z, n);
-      std::vector<std::size_t> lengths = {min_length, min_length + 1, min_length + z, n - 1};
-      std::uniform_int_distribution<std::size_t> dist(min_length, n);
-      for (unsigned t = 0; t < 6; ++t) {
-        lengths.push_back(dist(rng));
-      }
-      for (std::size_t length : lengths) {
-        CAPTURE(length);
-        const auto d = encode(info, graph, z, length);
-        CHECK(std::equal(d.begin(), d.end(), full.begin()));
+  for (auto [name, f] : encoders) {
+    for (auto graph : {ldpc_base_graph::bg1, ldpc_base_graph::bg2}) {
+      for (unsigned z : {2U, 7U, 36U, 104U, 208U, 352U, 384U}) {
+        CAPTURE(name);
+        CAPTURE(static_cast<int>(graph));
+        CAPTURE(z);
+        const auto info = random_bits(ldpc_info_length(graph, z), rng);
+        const std::size_t n = ldpc_codeword_length(graph, z);
+        const std::size_t min_length = ldpc_min_codeword_length(graph, z);
+        const auto full = encode(f, info, graph, z, n);
+        std::vector<std::size_t> lengths = {min_length, min_length + 1, min_length + z, n - 1};
+        std::uniform_int_distribution<std::size_t> dist(min_length, n);
+        for (unsigned t = 0; t < 6; ++t) {
+          lengths.push_back(dist(rng));
+        }
+        for (std::size_t length : lengths) {
+          CAPTURE(length);
+          const auto d = encode(f, info, graph, z, length);
+          CHECK(std::equal(d.begin(), d.end(), full.begin()));
+        }
       }
     }
   }
@@ -181,21 +205,24 @@ TEST_CASE("LDPC encoder: a shortened codeword is the prefix of the full one")
 TEST_CASE("LDPC encoder: the code is linear and maps all-zero information to the all-zero codeword")
 {
   std::mt19937 rng(11);
-  for (auto graph : {ldpc_base_graph::bg1, ldpc_base_graph::bg2}) {
-    const unsigned z = 384;
-    const std::size_t n = ldpc_codeword_length(graph, z);
-    const std::vector<uint8_t> zero(ldpc_info_length(graph, z), 0);
-    const auto d0 = encode(zero, graph, z, n);
-    CHECK(std::all_of(d0.begin(), d0.end(), [](uint8_t b) { return b == 0; }));
-    const auto a = random_bits(zero.size(), rng);
-    const auto b = random_bits(zero.size(), rng);
-    std::vector<uint8_t> a_xor_b(zero.size());
-    std::transform(a.begin(), a.end(), b.begin(), a_xor_b.begin(), [](uint8_t x, uint8_t y) { return x ^ y; });
-    const auto da = encode(a, graph, z, n);
-    const auto db = encode(b, graph, z, n);
-    const auto dab = encode(a_xor_b, graph, z, n);
-    for (std::size_t i = 0; i < n; ++i) {
-      REQUIRE((da[i] ^ db[i]) == dab[i]);
+  for (auto [name, f] : encoders) {
+    for (auto graph : {ldpc_base_graph::bg1, ldpc_base_graph::bg2}) {
+      CAPTURE(name);
+      const unsigned z = 384;
+      const std::size_t n = ldpc_codeword_length(graph, z);
+      const std::vector<uint8_t> zero(ldpc_info_length(graph, z), 0);
+      const auto d0 = encode(f, zero, graph, z, n);
+      CHECK(std::all_of(d0.begin(), d0.end(), [](uint8_t b) { return b == 0; }));
+      const auto a = random_bits(zero.size(), rng);
+      const auto b = random_bits(zero.size(), rng);
+      std::vector<uint8_t> a_xor_b(zero.size());
+      std::transform(a.begin(), a.end(), b.begin(), a_xor_b.begin(), [](uint8_t x, uint8_t y) { return x ^ y; });
+      const auto da = encode(f, a, graph, z, n);
+      const auto db = encode(f, b, graph, z, n);
+      const auto dab = encode(f, a_xor_b, graph, z, n);
+      for (std::size_t i = 0; i < n; ++i) {
+        REQUIRE((da[i] ^ db[i]) == dab[i]);
+      }
     }
   }
 }

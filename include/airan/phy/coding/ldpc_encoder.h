@@ -32,9 +32,20 @@ status validate_ldpc_encoder_input(ldpc_base_graph graph,
 /// w_0 .. w_{N+2Z-K-1}, so that H [c w]^T = 0 for the parity-check matrix H lifted from the base graph. Only the
 /// parity columns that reach into codeword.size() are computed, so short (high code rate) requests cost less.
 /// Requires validate_ldpc_encoder_input(graph, lifting_size, info_bits.size(), codeword.size()) to be ok.
+/// Works on the stack only; the first call in a process builds a static table of the lifted shifts of all 51
+/// lifting sizes (thread-safe, well under a millisecond).
 void ldpc_encode(std::span<uint8_t> codeword,
                  std::span<const uint8_t> info_bits,
                  ldpc_base_graph graph,
                  unsigned lifting_size) noexcept;
+
+namespace detail {
+/// ldpc_encode() as it runs on CPUs without AVX2 (ldpc_encode() picks the AVX2 code where the CPU has it); exposed
+/// so that both code paths can be tested on any machine.
+void ldpc_encode_generic(std::span<uint8_t> codeword,
+                         std::span<const uint8_t> info_bits,
+                         ldpc_base_graph graph,
+                         unsigned lifting_size) noexcept;
+} // namespace detail
 
 } // namespace airan::phy
