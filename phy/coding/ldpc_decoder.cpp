@@ -19,6 +19,7 @@ constexpr unsigned max_nof_columns = 68;  // BG1
 constexpr unsigned max_nof_rows = 46;     // BG1
 constexpr unsigned max_nof_edges = 316;   // BG1
 constexpr unsigned max_nof_iterations = 64;
+constexpr unsigned max_llr_shift = 3;
 constexpr unsigned nof_punctured_columns = 2; // TS 38.212 5.3.2: the first 2Z systematic bits are not sent.
 constexpr unsigned nof_core_rows = 4;
 constexpr std::size_t alignment = 64;
@@ -45,33 +46,53 @@ unsigned nof_processed_rows(const ldpc_base_graph_info& graph, unsigned lifting_
   return static_cast<unsigned>(std::clamp<std::size_t>(rows, nof_core_rows, graph.nof_rows));
 }
 
+/// out[i] = in[i] / 2^shift, rounded half away from zero.
+void copy_shifted(int8_t* out, const int8_t* in, std::size_t count, unsigned shift)
+{
+  if (shift == 0) {
+    std::memcpy(out, in, count);
+    return;
+  }
+  const int half = 1 << (shift - 1);
+  for (std::size_t i = 0; i != count; ++i) {
+    const int value = in[i];
+    const int magnitude = ((value < 0 ? -value : value) + half) >> shift;
+    out[i] = static_cast<int8_t>(value < 0 ? -magnitude : magnitude);
+  }
+}
+
 /// Writes the periodic, rotated buffer of one column block: position q < Z + ldpc_max_vector_width holds bit
-/// (frame + q) mod Z, whose LLR is values[bit] if given, else 0 (erased).
-void fill_column(int8_t* buffer, std::span<const int8_t> values, unsigned lifting_size, unsigned frame)
+/// (frame + q) mod Z, whose LLR is values[bit] / 2^shift if given, else 0 (erased).
+void fill_column(int8_t* buffer, std::span<const int8_t> values, unsigned lifting_size, unsigned frame,
+                 unsigned shift)
 {
   const unsigned length = lifting_size + ldpc_max_vector_width;
   unsigned bit = frame;
   for (unsigned position = 0; position != length;) {
     const unsigned count = std::min(lifting_size - bit, length - position);
     const std::size_t given = bit < values.size() ? std::min<std::size_t>(values.size() - bit, count) : 0;
-    std::memcpy(buffer + position, values.data() + bit, given);
+    copy_shifted(buffer + position, values.data() + bit, given, shift);
     std::memset(buffer + position + given, 0, count - given);
     position += count;
     bit = 0;
   }
 }
 
-/// Hard decisions (negative LLR: bit 1) of the Z bits of a block stored in the given frame.
+/// Hard decisions: bit 1 where the LLR is negative.
+void hard_decisions(uint8_t* bits, const int8_t* llrs, std::size_t count)
+{
+  for (std::size_t i = 0; i != count; ++i) {
+    bits[i] = static_cast<uint8_t>(static_cast<uint8_t>(llrs[i]) >> 7);
+  }
+}
+
+/// Hard decisions of the Z bits of a block stored in the given frame.
 void write_hard_decisions(uint8_t* bits, const int8_t* buffer, unsigned lifting_size, unsigned frame)
 {
   const unsigned position_of_bit0 = (lifting_size - frame) % lifting_size;
   const unsigned head = lifting_size - position_of_bit0;
-  for (unsigned i = 0; i != head; ++i) {
-    bits[i] = static_cast<uint8_t>(static_cast<uint8_t>(buffer[position_of_bit0 + i]) >> 7);
-  }
-  for (unsigned i = head; i != lifting_size; ++i) {
-    bits[i] = static_cast<uint8_t>(static_cast<uint8_t>(buffer[i - head]) >> 7);
-  }
+  hard_decisions(bits, buffer + position_of_bit0, head);
+  hard_decisions(bits + head, buffer, position_of_bit0);
 }
 
 ldpc_decoder::simd best_supported(ldpc_decoder::simd level)
@@ -224,8 +245,13 @@ status ldpc_decoder::validate(ldpc_base_graph graph, unsigned lifting_size, std:
   if (config.scaling_q4 == 0 || config.scaling_q4 > 16) {
     return status::error("LDPC decoder: scaling_q4 " + std::to_string(config.scaling_q4) + " outside 1..16");
   }
-  if (config.offset > 127) {
-    return status::error("LDPC decoder: offset " + std::to_string(config.offset) + " outside 0..127");
+  if (config.offset > detail::ldpc_max_message) {
+    return status::error("LDPC decoder: offset " + std::to_string(config.offset) + " outside 0.." +
+                         std::to_string(detail::ldpc_max_message));
+  }
+  if (config.llr_shift > max_llr_shift) {
+    return status::error("LDPC decoder: llr_shift " + std::to_string(config.llr_shift) + " outside 0.." +
+                         std::to_string(max_llr_shift));
   }
   return status::ok();
 }
@@ -253,7 +279,7 @@ ldpc_decode_result ldpc_decoder::decode(std::span<uint8_t> info_bits, std::span<
       values = llrs.subspan(std::min(first, llrs.size()));
       values = values.first(std::min<std::size_t>(values.size(), z));
     }
-    fill_column(d.column_buffer(column, 0), values, z, d.frame[column]);
+    fill_column(d.column_buffer(column, 0), values, z, d.frame[column], config.llr_shift);
   }
 
   const detail::ldpc_layered_schedule schedule{

@@ -17,8 +17,8 @@ namespace airan::phy::detail {
 ///   adds, subs: signed saturating;  abs: |a| read as unsigned (abs(-128) = 128);
 ///   min_u, max_u: unsigned;  bit_or, bit_xor;
 ///   select_eq(a, b, x, y): a == b ? x : y;  apply_sign(m, s): s < 0 ? -m : m (m <= 127);
-///   clamp_llr(a): max(a, -127);  scale(m, scaling_q4, offset): max(min(floor(m * scaling_q4 / 16), 127) - offset, 0)
-///   (m unsigned);  any_negative(a).
+///   clamp_llr(a): max(a, -127);  any_negative(a);
+///   scale(m, scaling_q4, offset): max(min(floor(m * scaling_q4 / 16), ldpc_max_message) - offset, 0), m unsigned.
 template <class Ops>
 class ldpc_layered_kernel {
   using vec = typename Ops::vec;

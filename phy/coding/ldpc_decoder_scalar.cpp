@@ -30,7 +30,7 @@ struct scalar_ops {
   static vec scale(vec magnitude, unsigned scaling_q4, unsigned offset)
   {
     unsigned m = (as_unsigned(magnitude) * scaling_q4) >> 4;
-    m = m < 127 ? m : 127;
+    m = m < ldpc_max_message ? m : ldpc_max_message;
     return from_unsigned(m > offset ? m - offset : 0);
   }
   static bool any_negative(vec a) { return a < 0; }

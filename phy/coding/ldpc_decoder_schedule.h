@@ -14,6 +14,10 @@ namespace airan::phy::detail {
 /// Largest number of non-zero entries in one row of either base graph (BG1 rows 0..3).
 constexpr unsigned ldpc_max_row_degree = 19;
 
+/// Saturation of the check-to-variable message magnitudes. Well below the a-posteriori range (127) so that the
+/// layered update of a saturated a-posteriori LLR (subtract the old message, add the new) cannot swing its sign.
+constexpr unsigned ldpc_max_message = 31;
+
 /// Widest kernel vector, in lanes (bytes). Lanes are padded to a multiple of it.
 constexpr unsigned ldpc_max_vector_width = 32;
 

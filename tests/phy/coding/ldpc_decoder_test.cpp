@@ -55,10 +55,11 @@ decoded run(ldpc_decoder& decoder, const std::vector<int8_t>& llrs, ldpc_base_gr
   return out;
 }
 
-/// Layered min-sum written plainly from its definition, one check and one edge at a time on int LLRs: the rows
-/// are those whose parity column block holds a given bit (or the 4 core rows), in order; per check, the message
-/// to a variable is the min over the other variables' |app - previous message| (saturated to 8 bits), scaled,
-/// offset, with the sign product of the others; app = clamp(extrinsic + message, -127, 127).
+/// Layered min-sum written plainly from its definition, one check and one edge at a time on int LLRs: inputs
+/// divided by 2^llr_shift rounding half away from zero; the rows are those whose parity column block holds a given
+/// bit (or the 4 core rows), in order; per check, the message to a variable is the min over the other variables'
+/// |app - previous message| (saturated to 8 bits), scaled, capped at 31, offset, with the sign product of the
+/// others; app = clamp(extrinsic + message, -127, 127).
 decoded reference_decode(const std::vector<int8_t>& llrs, ldpc_base_graph graph, unsigned z,
                          const ldpc_decoder_config& config)
 {
@@ -66,8 +67,9 @@ decoded reference_decode(const std::vector<int8_t>& llrs, ldpc_base_graph graph,
   const unsigned set = *ldpc_lifting_set_index(z);
   const std::size_t n = llrs.size();
   std::vector<int> app(std::size_t{bg.nof_cols} * z, 0);
+  const double divisor = std::ldexp(1.0, static_cast<int>(config.llr_shift));
   for (std::size_t k = 0; k != n; ++k) {
-    app[2 * z + k] = llrs[k];
+    app[2 * z + k] = static_cast<int>(std::round(llrs[k] / divisor));
   }
   std::vector<unsigned> rows;
   for (unsigned row = 0; row != bg.nof_rows; ++row) {
@@ -114,7 +116,7 @@ decoded reference_decode(const std::vector<int8_t>& llrs, ldpc_base_graph graph,
           const int t = extrinsic[k];
           const int others_min = std::abs(t) == magnitudes[0] ? magnitudes[1] : magnitudes[0];
           const int magnitude =
-              std::max(std::min(others_min * static_cast<int>(config.scaling_q4) / 16, 127) -
+              std::max(std::min(others_min * static_cast<int>(config.scaling_q4) / 16, 31) -
                            static_cast<int>(config.offset),
                        0);
           const bool negative = (negatives - (t < 0 ? 1 : 0)) % 2 != 0;
@@ -145,7 +147,7 @@ std::size_t length_for_rate(ldpc_base_graph graph, unsigned z, double rate)
   return std::min<std::size_t>(n, ldpc_codeword_length(graph, z));
 }
 
-/// BPSK over AWGN of the bits (0 -> +1), LLR 2y/sigma^2 quantized with 4 steps per unit and saturated.
+/// BPSK over AWGN of the bits (0 -> +1), LLR 2y/sigma^2 quantized with 8 steps per unit and saturated.
 std::vector<int8_t> noisy_llrs(const std::vector<uint8_t>& codeword, double es_n0_db, std::mt19937& rng)
 {
   const double sigma2 = 1.0 / (2.0 * std::pow(10.0, es_n0_db / 10.0));
@@ -153,7 +155,7 @@ std::vector<int8_t> noisy_llrs(const std::vector<uint8_t>& codeword, double es_n
   std::vector<int8_t> llrs;
   for (uint8_t bit : codeword) {
     const double y = (bit != 0 ? -1.0 : 1.0) + noise(rng);
-    llrs.push_back(static_cast<int8_t>(std::clamp(std::lround(4.0 * 2.0 * y / sigma2), -127L, 127L)));
+    llrs.push_back(static_cast<int8_t>(std::clamp(std::lround(8.0 * 2.0 * y / sigma2), -127L, 127L)));
   }
   return llrs;
 }
@@ -189,7 +191,14 @@ TEST_CASE("ldpc_decoder: validate rejects invalid parameters")
   bad.scaling_q4 = 17;
   CHECK_FALSE(ldpc_decoder::validate(ldpc_base_graph::bg1, 384, 1000, bad).is_ok());
   bad = ok;
-  bad.offset = 128;
+  bad.offset = 31;
+  CHECK(ldpc_decoder::validate(ldpc_base_graph::bg1, 384, 1000, bad).is_ok());
+  bad.offset = 32;
+  CHECK_FALSE(ldpc_decoder::validate(ldpc_base_graph::bg1, 384, 1000, bad).is_ok());
+  bad = ok;
+  bad.llr_shift = 3;
+  CHECK(ldpc_decoder::validate(ldpc_base_graph::bg1, 384, 1000, bad).is_ok());
+  bad.llr_shift = 4;
   CHECK_FALSE(ldpc_decoder::validate(ldpc_base_graph::bg1, 384, 1000, bad).is_ok());
   const auto error = ldpc_decoder::validate(ldpc_base_graph::bg1, 17, 1000, ok);
   CHECK(error.message().find("lifting size 17") != std::string::npos);
@@ -241,12 +250,15 @@ TEST_CASE("ldpc_decoder: every kernel matches the plain layered min-sum referenc
   };
   const std::vector<test_case> cases = {
       {ldpc_base_graph::bg1, 2, 1.0 / 3.0, 1.0, {}},
-      {ldpc_base_graph::bg1, 13, 0.5, 2.0, {}},
+      {ldpc_base_graph::bg1, 13, 0.5, 2.0, {.llr_shift = 0}},
+      {ldpc_base_graph::bg1, 64, 0.5, 1.5, {.llr_shift = 2}},
+      {ldpc_base_graph::bg1, 104, 0.6, 9.0, {.llr_shift = 3}},
       {ldpc_base_graph::bg1, 36, 0.9, 3.5, {.max_iterations = 10}},
       {ldpc_base_graph::bg1, 208, 2.0 / 3.0, 2.5, {.max_iterations = 8, .early_stop = false}},
       {ldpc_base_graph::bg1, 384, 0.92, 4.0, {.scaling_q4 = 16, .offset = 2}},
       {ldpc_base_graph::bg1, 352, 1.0 / 3.0, 0.5, {.max_iterations = 4, .scaling_q4 = 11, .offset = 1}},
       {ldpc_base_graph::bg2, 3, 0.2, 0.0, {}},
+      {ldpc_base_graph::bg2, 72, 0.4, 12.0, {.llr_shift = 0}},
       {ldpc_base_graph::bg2, 30, 0.5, 2.0, {.scaling_q4 = 13}},
       {ldpc_base_graph::bg2, 120, 2.0 / 3.0, 3.0, {.max_iterations = 12}},
       {ldpc_base_graph::bg2, 384, 0.3, 0.5, {.max_iterations = 5, .early_stop = false, .offset = 3}},
