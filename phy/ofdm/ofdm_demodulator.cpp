@@ -40,17 +40,26 @@ ofdm_demodulator::ofdm_demodulator(const ofdm_demodulator_config& config) :
   window_offset_(static_cast<unsigned>(config.fft_window_offset_cp_fraction *
                                        static_cast<float>(shortest_cp(numerology_)))),
   fft_(std::make_unique<detail::ofdm_fft>(numerology_.fft_size(), detail::ofdm_fft::direction::forward,
-                                          config.planning)),
-  weights_(numerology_.nof_subcarriers())
+                                          config.planning))
 {
   assert(validate_ofdm_demodulator_config(config).is_ok());
-  const double   n_fft = numerology_.fft_size();
-  const unsigned half  = numerology_.nof_subcarriers() / 2;
-  const double   gain  = 1.0 / std::sqrt(n_fft);
-  for (unsigned k = 0; k != numerology_.nof_subcarriers(); ++k) {
-    const double frequency = static_cast<double>(k) - half;
-    window_ramp_.emplace_back(std::polar(gain, 2.0 * std::numbers::pi * frequency * window_offset_ / n_fft));
+  const double   n_fft  = numerology_.fft_size();
+  const unsigned half   = numerology_.nof_subcarriers() / 2;
+  const double   gain   = 1.0 / std::sqrt(n_fft);
+  auto           ramp   = [&](double scale, double frequency) {
+    return cf_t(std::polar(scale, 2.0 * std::numbers::pi * frequency * window_offset_ / n_fft));
+  };
+  constexpr unsigned period = detail::factored_weight_period;
+  // Half 0 holds frequencies -half .. -1, half 1 frequencies 0 .. half - 1.
+  for (const double first_frequency : {-static_cast<double>(half), 0.0}) {
+    for (unsigned m = 0; m * period < half; ++m) {
+      coarse_ramp_.push_back(ramp(gain, first_frequency + m * period));
+    }
   }
+  for (unsigned r = 0; r != period; ++r) {
+    fine_ramp_.push_back(ramp(1.0, r));
+  }
+  coarse_weights_.resize(coarse_ramp_.size());
   for (unsigned slot = 0; slot != numerology_.nof_slots_per_subframe(); ++slot) {
     for (unsigned symbol = 0; symbol != numerology_.nof_symbols_per_slot(); ++symbol) {
       const double cycles = numerology_.upconversion_phase_cycles(config.carrier.center_frequency_hz, slot, symbol);
@@ -77,19 +86,21 @@ void ofdm_demodulator::demodulate(grid_view grid, std::span<const std::span<cons
   const cf_t*    phases =
       symbol_phases_.data() + (slot % numerology_.nof_slots_per_subframe()) * numerology_.nof_symbols_per_slot();
   for (unsigned symbol = 0; symbol != grid.nof_symbols; ++symbol) {
-    // One weight per subcarrier for all ports: window ramp, symbol phase and gain.
-    const cf_t* weights = window_ramp_.data();
+    // Coarse weights of this symbol for all ports: window ramp, symbol phase and gain.
+    const cf_t* coarse = coarse_ramp_.data();
     if (phases[symbol] != cf_t{1.0F, 0.0F}) {
-      detail::scale(weights_.data(), window_ramp_.data(), phases[symbol], numerology_.nof_subcarriers());
-      weights = weights_.data();
+      detail::scale(coarse_weights_.data(), coarse_ramp_.data(), phases[symbol],
+                    static_cast<unsigned>(coarse_ramp_.size()));
+      coarse = coarse_weights_.data();
     }
+    const cf_t* coarse_upper = coarse + coarse_ramp_.size() / 2;
     const unsigned window =
         numerology_.symbol_offset(slot, symbol) + numerology_.cp_length(slot, symbol) - window_offset_;
     for (unsigned port = 0; port != grid.nof_ports; ++port) {
       const cf_t* bins = fft_->forward(samples[port].data() + window);
       cf_t*       a    = grid.symbol(port, symbol).data();
-      detail::multiply(a, bins + n_fft - half, weights, half);
-      detail::multiply(a + half, bins, weights + half, half);
+      detail::multiply_factored(a, bins + n_fft - half, coarse, fine_ramp_.data(), half);
+      detail::multiply_factored(a + half, bins, coarse_upper, fine_ramp_.data(), half);
     }
   }
 }

@@ -64,30 +64,20 @@ private:
   std::vector<plan_ptr> plans_;
 };
 
-/// dst[i] = src[i] * factor for i < n.
-inline void scale(cf_t* __restrict dst, const cf_t* __restrict src, cf_t factor, unsigned n) noexcept
-{
-  const float fr = factor.real();
-  const float fi = factor.imag();
-  auto*       d  = reinterpret_cast<float*>(dst);
-  const auto* s  = reinterpret_cast<const float*>(src);
-  for (unsigned i = 0; i != 2 * n; i += 2) {
-    d[i]     = s[i] * fr - s[i + 1] * fi;
-    d[i + 1] = s[i] * fi + s[i + 1] * fr;
-  }
-}
+/// dst[i] = src[i] * factor for i < n; AVX2 where the CPU has it. dst may equal src.
+void scale(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept;
 
-/// dst[i] = a[i] * b[i] for i < n.
-inline void multiply(cf_t* __restrict dst, const cf_t* __restrict a, const cf_t* __restrict b, unsigned n) noexcept
-{
-  auto*       d = reinterpret_cast<float*>(dst);
-  const auto* x = reinterpret_cast<const float*>(a);
-  const auto* y = reinterpret_cast<const float*>(b);
-  for (unsigned i = 0; i != 2 * n; i += 2) {
-    d[i]     = x[i] * y[i] - x[i + 1] * y[i + 1];
-    d[i + 1] = x[i] * y[i + 1] + x[i + 1] * y[i];
-  }
-}
+/// Number of fine steps of the factored weights of multiply_factored().
+constexpr unsigned factored_weight_period = 16;
+
+/// dst[i] = src[i] * coarse[i / 16] * fine[i % 16] for i < n: a pointwise product with weights given as the product
+/// of a coarse table (one entry per 16 samples) and 16 fine factors, so that a linear phase ramp costs no weight
+/// memory traffic. AVX2 where the CPU has it. dst and src must not overlap.
+void multiply_factored(cf_t* dst, const cf_t* src, const cf_t* coarse, const cf_t* fine, unsigned n) noexcept;
+
+/// The code of scale() and multiply_factored() for CPUs without AVX2, exposed so that both paths can be tested.
+void scale_generic(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept;
+void multiply_factored_generic(cf_t* dst, const cf_t* src, const cf_t* coarse, const cf_t* fine, unsigned n) noexcept;
 
 /// Error unless f_0 is finite and not negative.
 status validate_center_frequency(double f0_hz);

@@ -1,6 +1,9 @@
 // OFDM numerology, modulation and demodulation (TS 38.211 4.3, 5.3.1, 5.4).
 #include "airan/phy/ofdm/ofdm.h"
 
+// The SIMD kernels and their portable twins, to test both code paths on any machine.
+#include "../../../phy/ofdm/ofdm_detail.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -170,6 +173,45 @@ double round_trip_error(const carrier_config& carrier,
 }
 
 } // namespace
+
+TEST_CASE("OFDM kernels: SIMD and portable paths compute the plain products")
+{
+  std::mt19937      rng(9);
+  std::vector<cf_t> src(1700);
+  std::vector<cf_t> coarse(1700 / 16 + 1);
+  std::vector<cf_t> fine(16);
+  fill_random(src, rng);
+  fill_random(coarse, rng);
+  fill_random(fine, rng);
+  const cf_t factor{0.6F, -0.8F};
+  for (const unsigned n : {0U, 1U, 3U, 15U, 16U, 17U, 33U, 1638U, 1700U}) {
+    CAPTURE(n);
+    std::vector<cf_t> expected_product(n);
+    std::vector<cf_t> expected_scaled(n);
+    for (unsigned i = 0; i != n; ++i) {
+      expected_product[i] = cf_t(cd_t(src[i]) * cd_t(coarse[i / 16]) * cd_t(fine[i % 16]));
+      expected_scaled[i]  = cf_t(cd_t(src[i]) * cd_t(factor));
+    }
+    std::vector<cf_t> product(n + 1, cf_t{7.0F, 7.0F});
+    std::vector<cf_t> product_generic(n + 1, cf_t{7.0F, 7.0F});
+    detail::multiply_factored(product.data(), src.data(), coarse.data(), fine.data(), n);
+    detail::multiply_factored_generic(product_generic.data(), src.data(), coarse.data(), fine.data(), n);
+    // In place, as the kernels' contract allows for scale().
+    std::vector<cf_t> scaled(src.begin(), src.begin() + n);
+    std::vector<cf_t> scaled_generic(scaled);
+    detail::scale(scaled.data(), scaled.data(), factor, n);
+    detail::scale_generic(scaled_generic.data(), scaled_generic.data(), factor, n);
+    if (n != 0) {
+      CHECK(relative_error(std::span(product).first(n), expected_product) < 1e-6);
+      CHECK(relative_error(std::span(product_generic).first(n), expected_product) < 1e-6);
+      CHECK(relative_error(scaled, expected_scaled) < 1e-6);
+      CHECK(relative_error(scaled_generic, expected_scaled) < 1e-6);
+    }
+    // Nothing written past n.
+    CHECK(product[n] == cf_t{7.0F, 7.0F});
+    CHECK(product_generic[n] == cf_t{7.0F, 7.0F});
+  }
+}
 
 TEST_CASE("OFDM numerology: default FFT sizes leave at least 15 % guard band")
 {

@@ -125,12 +125,14 @@ private:
   ofdm_numerology                   numerology_;
   unsigned                          window_offset_;
   std::unique_ptr<detail::ofdm_fft> fft_;
-  /// exp(j 2 pi (k - 6 N_RB) offset / N_FFT) / sqrt(N_FFT) per subcarrier.
-  std::vector<cf_t> window_ramp_;
+  /// The weights exp(j 2 pi (k - 6 N_RB) offset / N_FFT) / sqrt(N_FFT) of subcarrier k = 16 m + r of each half of
+  /// the grid (k < 6 N_RB, k >= 6 N_RB), factored as coarse_ramp_[half][m] * fine_ramp_[r].
+  std::vector<cf_t> coarse_ramp_;
+  std::vector<cf_t> fine_ramp_;
   /// exp(j theta_l) per [slot within the subframe][symbol].
   std::vector<cf_t> symbol_phases_;
-  /// Scratch: window_ramp_ times the phase of the symbol being extracted.
-  std::vector<cf_t> weights_;
+  /// Scratch: coarse_ramp_ times the phase of the symbol being extracted.
+  std::vector<cf_t> coarse_weights_;
 };
 
 } // namespace airan::phy
