@@ -43,13 +43,13 @@ ofdm_demodulator::ofdm_demodulator(const ofdm_demodulator_config& config) :
                                           config.planning))
 {
   assert(validate_ofdm_demodulator_config(config).is_ok());
-  const double   n_fft  = numerology_.fft_size();
-  const unsigned half   = numerology_.nof_subcarriers() / 2;
-  const double   gain   = 1.0 / std::sqrt(n_fft);
-  auto           ramp   = [&](double scale, double frequency) {
-    return cf_t(std::polar(scale, 2.0 * std::numbers::pi * frequency * window_offset_ / n_fft));
-  };
   constexpr unsigned period = detail::factored_weight_period;
+  const double       n_fft  = numerology_.fft_size();
+  const unsigned     half   = numerology_.nof_subcarriers() / 2;
+  const double       gain   = 1.0 / std::sqrt(n_fft);
+  auto ramp = [&](double magnitude, double frequency) {
+    return cf_t(std::polar(magnitude, 2.0 * std::numbers::pi * frequency * window_offset_ / n_fft));
+  };
   // Half 0 holds frequencies -half .. -1, half 1 frequencies 0 .. half - 1.
   for (const double first_frequency : {-static_cast<double>(half), 0.0}) {
     for (unsigned m = 0; m * period < half; ++m) {
@@ -93,7 +93,7 @@ void ofdm_demodulator::demodulate(grid_view grid, std::span<const std::span<cons
                     static_cast<unsigned>(coarse_ramp_.size()));
       coarse = coarse_weights_.data();
     }
-    const cf_t* coarse_upper = coarse + coarse_ramp_.size() / 2;
+    const cf_t*    coarse_upper = coarse + coarse_ramp_.size() / 2;
     const unsigned window =
         numerology_.symbol_offset(slot, symbol) + numerology_.cp_length(slot, symbol) - window_offset_;
     for (unsigned port = 0; port != grid.nof_ports; ++port) {

@@ -32,8 +32,6 @@ public:
   /// Plans; the internal buffer is all zeros afterwards.
   ofdm_fft(unsigned size, direction dir, ofdm_fft_planning planning);
 
-  unsigned size() const noexcept { return size_; }
-
   /// Forward transform of the N samples at `in` into the internal buffer; returns it.
   const cf_t* forward(const cf_t* in) noexcept;
 
