@@ -27,6 +27,20 @@ uint32_t pusch_dmrs_cinit(const pusch_pdu& pdu, const carrier_config& carrier, u
   return static_cast<uint32_t>(((symbol_count * (2 * n_id + 1) << 17) + 2 * n_id + n_scid) % (uint64_t{1} << 31));
 }
 
+unsigned pusch_allocation_subcarriers(std::span<uint16_t> out, const pusch_pdu& pdu, uint16_t re_mask) noexcept
+{
+  assert(out.size() >= std::size_t{12} * pdu.nof_prb);
+  unsigned count = 0;
+  for (unsigned prb = pdu.prb_start; prb < pdu.prb_start + pdu.nof_prb; ++prb) {
+    for (unsigned k = 0; k < 12; ++k) {
+      if (((re_mask >> k) & 1U) != 0) {
+        out[count++] = static_cast<uint16_t>(12 * prb + k);
+      }
+    }
+  }
+  return count;
+}
+
 void pusch_dmrs_subcarriers(std::span<uint16_t>       subcarriers,
                             const pusch_dmrs_pattern& pattern,
                             const pusch_pdu&          pdu,

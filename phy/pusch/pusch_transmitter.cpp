@@ -6,7 +6,6 @@
 #include "airan/phy/pusch/pusch_codeword.h"
 #include "airan/phy/pusch/pusch_precoding.h"
 
-#include <algorithm>
 #include <cassert>
 #include <string>
 
@@ -15,21 +14,6 @@ namespace airan::phy {
 namespace {
 
 constexpr unsigned max_symbols_per_slot = 14;
-
-/// Subcarriers (from the BWP start, increasing) of the allocated resource blocks whose position in the resource block
-/// is set in re_mask. Returns how many were written.
-unsigned masked_subcarriers(std::span<uint16_t> out, const pusch_pdu& pdu, uint16_t re_mask)
-{
-  unsigned count = 0;
-  for (unsigned prb = pdu.prb_start; prb < pdu.prb_start + pdu.nof_prb; ++prb) {
-    for (unsigned k = 0; k < 12; ++k) {
-      if (((re_mask >> k) & 1U) != 0) {
-        out[count++] = static_cast<uint16_t>(12 * prb + k);
-      }
-    }
-  }
-  return count;
-}
 
 } // namespace
 
@@ -103,7 +87,7 @@ void pusch_transmitter::transmit(grid_view                grid,
   const std::size_t per_layer = params.nof_re_per_layer;
   std::size_t next = 0;
   for (unsigned l = pdu.start_symbol; l < pdu.start_symbol + pdu.nof_symbols; ++l) {
-    const unsigned count = masked_subcarriers(subcarriers_, pdu, pattern.data_re_mask(l));
+    const unsigned count = pusch_allocation_subcarriers(subcarriers_, pdu, pattern.data_re_mask(l));
     for (unsigned port = 0; port < pdu.nof_antenna_ports; ++port) {
       const auto row = grid.symbol(port, l);
       for (unsigned i = 0; i < count; ++i) {
@@ -124,7 +108,7 @@ void pusch_transmitter::transmit(grid_view                grid,
   const auto pilot_subcarriers = std::span(subcarriers_).first(nof_pilots);
   for (unsigned i = 0; i < pattern.nof_symbols; ++i) {
     const unsigned l = pattern.symbols[i];
-    const unsigned count = masked_subcarriers(subcarriers_, pdu, pattern.no_data_re_mask);
+    const unsigned count = pusch_allocation_subcarriers(subcarriers_, pdu, pattern.no_data_re_mask);
     for (unsigned port = 0; port < pdu.nof_antenna_ports; ++port) {
       const auto row = grid.symbol(port, l);
       for (unsigned n = 0; n < count; ++n) {

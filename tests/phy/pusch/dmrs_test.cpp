@@ -466,3 +466,17 @@ TEST_CASE("PUSCH DM-RS with transform precoding: the low-PAPR sequence from the 
     }
   }
 }
+
+TEST_CASE("PUSCH allocation subcarriers: masked positions of every allocated resource block, increasing")
+{
+  pusch_pdu pdu = test_pdu();
+  pdu.prb_start = 4;
+  pdu.nof_prb = 2;
+  std::vector<uint16_t> out(24);
+  CHECK(pusch_allocation_subcarriers(out, pdu, 0b100000000011) == 6);
+  CHECK(std::vector<uint16_t>(out.begin(), out.begin() + 6) == std::vector<uint16_t>{48, 49, 59, 60, 61, 71});
+  CHECK(pusch_allocation_subcarriers(out, pdu, 0xfff) == 24);
+  CHECK(out.front() == 48);
+  CHECK(out.back() == 71);
+  CHECK(pusch_allocation_subcarriers(out, pdu, 0) == 0);
+}

@@ -97,6 +97,12 @@ status compute_pusch_dmrs_pattern(pusch_dmrs_pattern& out, const pusch_pdu& pdu,
 /// l the symbol's index in the slot and N_ID^(n_SCID) = pdu.dmrs.scrambling_id[n_SCID].
 uint32_t pusch_dmrs_cinit(const pusch_pdu& pdu, const carrier_config& carrier, unsigned symbol) noexcept;
 
+/// The subcarriers (from the BWP start, increasing) of the allocated resource blocks whose position k = 0..11 in the
+/// resource block is set in re_mask (bit k), e.g. pattern.data_re_mask(l) for the data REs of symbol l in the order
+/// of TS 38.211 6.3.1.6, or pattern.no_data_re_mask for the DM-RS REs. Returns how many were written; requires
+/// out.size() >= 12 pdu.nof_prb.
+unsigned pusch_allocation_subcarriers(std::span<uint16_t> out, const pusch_pdu& pdu, uint16_t re_mask) noexcept;
+
 /// Number of DM-RS values of one layer on one DM-RS symbol: nof_pilots_per_prb() per allocated resource block.
 inline unsigned pusch_dmrs_nof_pilots(const pusch_dmrs_pattern& pattern, const pusch_pdu& pdu)
 {
