@@ -161,7 +161,9 @@ status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& va
   return status::ok();
 }
 
-status hdf5_file::read_dataset(const std::string& name, std::vector<float>& values, std::vector<std::size_t>& shape) const
+status hdf5_file::read_dataset(const std::string&        name,
+                               std::vector<float>&       values,
+                               std::vector<std::size_t>& shape) const
 {
   if (!file_ || H5Lexists(file_->id, name.c_str(), H5P_DEFAULT) <= 0) {
     return status::error(path_ + ": missing dataset '" + name + "'");

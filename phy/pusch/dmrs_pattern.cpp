@@ -96,7 +96,8 @@ unsigned cdm_group_of(unsigned config_type, unsigned port)
 /// or 6n + k' + Delta (type 2, Delta = 2 lambda).
 uint16_t cdm_group_re_mask(unsigned config_type, unsigned cdm_group)
 {
-  return config_type == 1 ? static_cast<uint16_t>(0x555U << cdm_group) : static_cast<uint16_t>(0x0c3U << (2 * cdm_group));
+  const unsigned mask = config_type == 1 ? 0x555U << cdm_group : 0x0c3U << (2 * cdm_group);
+  return static_cast<uint16_t>(mask);
 }
 
 status error(const std::string& message)

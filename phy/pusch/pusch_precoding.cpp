@@ -115,7 +115,8 @@ std::span<const codebook_entry> codebook(unsigned nof_layers, unsigned nof_ports
   if (nof_ports == 4) {
     switch (nof_layers) {
       case 1:
-        return transform_precoding ? std::span<const codebook_entry>(table_2) : std::span<const codebook_entry>(table_3);
+        return transform_precoding ? std::span<const codebook_entry>(table_2)
+                                   : std::span<const codebook_entry>(table_3);
       case 2:
         return table_5;
       case 3:

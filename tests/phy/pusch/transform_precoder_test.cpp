@@ -31,7 +31,8 @@ std::vector<std::complex<double>> naive_dft(const std::vector<cf_t>& x, double s
   std::vector<std::complex<double>> y(m);
   for (std::size_t k = 0; k < m; ++k) {
     for (std::size_t i = 0; i < m; ++i) {
-      y[k] += std::complex<double>(x[i]) * std::polar(1.0, sign * 2 * std::numbers::pi * static_cast<double>(i * k % m) / m);
+      const double angle = sign * 2 * std::numbers::pi * static_cast<double>(i * k % m) / static_cast<double>(m);
+      y[k] += std::complex<double>(x[i]) * std::polar(1.0, angle);
     }
     y[k] /= std::sqrt(static_cast<double>(m));
   }
