@@ -48,14 +48,13 @@ equalizer_kernel_args kernel_args(const equalizer_output& out, const equalizer_i
 using cd_t = std::complex<double>;
 
 /// Inverse Cholesky factor of covariance r (p x p, row-major, lower triangle read) normalised to unit mean
-/// diagonal, packed lower triangle into factor; returns the mean diagonal r0 (the noise level left after
+/// diagonal, packed lower triangle into factor (l and m: p * p working entries each); returns the mean diagonal r0 (the noise level left after
 /// whitening), or NaN when the covariance has a non-finite entry. Pivots are raised to
 /// equalizer_relative_noise_floor (the factor is then that of r / r0 plus the least diagonal loading making it
 /// positive definite).
-double whitening_factor(cf_t* factor, const cf_t* r, unsigned p)
+double whitening_factor(cf_t* factor, const cf_t* r, unsigned p, cd_t* l, cd_t* m)
 {
-  constexpr unsigned max_p = detail::kernel_max_nof_rx_ports;
-  double             r0    = 0.0;
+  double r0 = 0.0;
   for (unsigned i = 0; i != p; ++i) {
     r0 += r[i * p + i].real();
   }
@@ -64,38 +63,38 @@ double whitening_factor(cf_t* factor, const cf_t* r, unsigned p)
     return std::numeric_limits<double>::quiet_NaN();
   }
 
-  // R / r0 = L L^H.
-  cd_t l[max_p][max_p];
+  // R / r0 = L L^H, the strictly lower part of L row-major in l and 1 / L_jj (the diagonal of L^-1) in m.
+  // Divisions and square roots are few and done once per column: they dominate the latency.
+  const double scale = 1.0 / r0;
   for (unsigned j = 0; j != p; ++j) {
-    double pivot = r[j * p + j].real() / r0;
+    double pivot = r[j * p + j].real() * scale;
     for (unsigned k = 0; k != j; ++k) {
-      pivot -= std::norm(l[j][k]);
+      pivot -= std::norm(l[j * p + k]);
     }
-    pivot   = pivot > double{equalizer_relative_noise_floor} ? pivot : double{equalizer_relative_noise_floor};
-    l[j][j] = std::sqrt(pivot);
+    pivot              = pivot > double{equalizer_relative_noise_floor} ? pivot : double{equalizer_relative_noise_floor};
+    const double inv   = 1.0 / std::sqrt(pivot);
+    m[j * p + j]       = inv;
     for (unsigned i = j + 1; i != p; ++i) {
-      cd_t s = cd_t(r[i * p + j]) / r0;
+      cd_t s = cd_t(r[i * p + j]) * scale;
       for (unsigned k = 0; k != j; ++k) {
-        s -= l[i][k] * std::conj(l[j][k]);
+        s -= l[i * p + k] * std::conj(l[j * p + k]);
       }
-      l[i][j] = s / l[j][j].real();
+      l[i * p + j] = s * inv;
     }
   }
 
-  // L^-1, lower triangular, row by row: M_ii = 1 / L_ii, M_ij = -(sum_{j <= k < i} L_ik M_kj) / L_ii.
-  cd_t m[max_p][max_p];
+  // M = L^-1, lower triangular, row by row: M_ij = -(sum_{j <= k < i} L_ik M_kj) M_ii.
   bool finite = true;
   for (unsigned i = 0; i != p; ++i) {
-    m[i][i] = 1.0 / l[i][i].real();
     for (unsigned j = 0; j != i; ++j) {
       cd_t s = 0.0;
       for (unsigned k = j; k != i; ++k) {
-        s += l[i][k] * m[k][j];
+        s += l[i * p + k] * m[k * p + j];
       }
-      m[i][j] = -s / l[i][i].real();
+      m[i * p + j] = -s * m[i * p + i].real();
     }
     for (unsigned j = 0; j <= i; ++j) {
-      const cf_t f = {static_cast<float>(m[i][j].real()), static_cast<float>(m[i][j].imag())};
+      const cf_t f = {static_cast<float>(m[i * p + j].real()), static_cast<float>(m[i * p + j].imag())};
       finite       = finite && std::isfinite(f.real()) && std::isfinite(f.imag());
       factor[i * (i + 1) / 2 + j] = f;
     }
@@ -124,7 +123,8 @@ equalizer::equalizer(const equalizer_config& config) :
   config_(config),
   rx_weight_(config.max_nof_rx_ports),
   group_whitening_(std::size_t{config.max_nof_re} * config.max_nof_rx_ports * (config.max_nof_rx_ports + 1) / 2),
-  group_noise_level_(config.max_nof_re)
+  group_noise_level_(config.max_nof_re),
+  cholesky_(2 * config.max_nof_rx_ports * config.max_nof_rx_ports)
 {
   assert(validate(config).is_ok());
 }
@@ -246,7 +246,8 @@ void equalizer::equalize_mmse_irc(const equalizer_output& out, const equalizer_i
   const std::size_t nof_groups  = ceil_div(in.nof_re, group_nof_re);
   for (std::size_t g = 0; g != nof_groups; ++g) {
     cf_t*        factor = group_whitening_.data() + g * nof_entries;
-    const double r0     = whitening_factor(factor, covariance.data() + g * p * p, p);
+    const double r0     = whitening_factor(factor, covariance.data() + g * p * p, p, cholesky_.data(),
+                                              cholesky_.data() + p * p);
     if (std::isnan(r0)) {
       // No information: a null whitened channel with unit noise gives x = 0 and the largest noise variance.
       std::fill_n(factor, nof_entries, cf_t{});

@@ -228,27 +228,52 @@ AIRAN_EQ_INLINE void accumulate_whitened(normal_equations<V>& eq, const step_io&
   }
 }
 
-/// Solves the normal equations of one step and stores x and noise_var (see the file comment).
-template <unsigned V>
-AIRAN_EQ_INLINE void solve_and_store(const normal_equations<V>& eq, v8f noise_level, const step_io& io)
+/// Stores layer k: x = numerator / e and noise_var = noise_numerator / e, where e / scale is the bias d_k of the
+/// layer. Layers with d_k <= min_bias and non-finite results get x = 0 and the largest noise variance.
+AIRAN_EQ_INLINE void store_layer(const step_io& io, unsigned k, cv numerator, v8f noise_numerator, v8f e, v8f scale)
 {
-  // Noise level raised to tr(G) / equalizer_max_snr; a NaN trace leaves it (the NaN reaches the outputs anyway).
-  v8f trace = eq.g_diag[0];
-#pragma GCC unroll 4
-  for (unsigned k = 1; k != V; ++k) {
-    trace += eq.g_diag[k];
-  }
-  const v8f snr_floor = trace * (1.0F / equalizer_max_snr);
-  const v8f lambda    = select(snr_floor > noise_level, snr_floor, noise_level);
+  const v8f inv   = 1.0F / e;
+  const cv  x     = inv * numerator;
+  const v8f nv    = noise_numerator * inv;
+  const v8f max   = splat(equalizer_noise_var_max);
+  const v8i valid = (e > min_bias * scale) & is_finite(x.re) & is_finite(x.im);
+  store(io.x + k * io.out_stride, {select(valid, x.re, v8f{}), select(valid, x.im, v8f{})});
+  store(io.noise_var + k * io.out_stride, select(valid & (nv < max), nv, max));
+}
 
-  // A = L D L^H.
+/// Single layer: x = z / g, noise_var = lambda / g, d = g / (g + lambda).
+AIRAN_EQ_INLINE void solve_and_store(const normal_equations<1>& eq, v8f lambda, const step_io& io)
+{
+  store_layer(io, 0, eq.z[0], lambda, eq.g_diag[0], eq.g_diag[0] + lambda);
+}
+
+/// Two layers in closed form. With A = [a conj(b); b c] = G + lambda I and det = a c - |b|^2:
+/// d_0 = 1 - lambda c / det = e_0 / det with e_0 = G_00 c - |b|^2, x_0 = [A^-1 z]_0 / d_0 = (c z_0 - conj(b) z_1) / e_0,
+/// noise_var_0 = lambda c / e_0; layer 1 likewise with a and G_11. Every e_k is free of the cancellation in 1 - mu.
+AIRAN_EQ_INLINE void solve_and_store(const normal_equations<2>& eq, v8f lambda, const step_io& io)
+{
+  const v8f a     = eq.g_diag[0] + lambda;
+  const v8f c     = eq.g_diag[1] + lambda;
+  const cv  b     = eq.g_lower[1][0];
+  const v8f b2    = norm(b);
+  const v8f det   = a * c - b2;
+  const cv  num_0 = conj_mul_sub(c * eq.z[0], b, eq.z[1]);
+  const cv  num_1 = mul_sub(a * eq.z[1], b, eq.z[0]);
+  store_layer(io, 0, num_0, lambda * c, eq.g_diag[0] * c - b2, det);
+  store_layer(io, 1, num_1, lambda * a, eq.g_diag[1] * a - b2, det);
+}
+
+/// Three or four layers through A = L D L^H (see the file comment).
+template <unsigned V>
+AIRAN_EQ_INLINE void solve_and_store(const normal_equations<V>& eq, v8f lambda, const step_io& io)
+{
   v8f pivot[V];
   v8f inv_d[V];
   cv  l[V][V];
 #pragma GCC unroll 4
   for (unsigned j = 0; j != V; ++j) {
     // L_jk D_k, the terms shared by the pivot and the column below it.
-    cv ld[V];
+    cv  ld[V];
     v8f d = eq.g_diag[j] + lambda;
 #pragma GCC unroll 4
     for (unsigned k = 0; k != j; ++k) {
@@ -290,11 +315,10 @@ AIRAN_EQ_INLINE void solve_and_store(const normal_equations<V>& eq, v8f noise_le
   }
 
   // a_k = sum_{i >= k} |M_ik|^2 / D_i with M = L^-1: M_ik = -(L_ik + sum_{k < j < i} L_ij M_jk).
-  v8f a[V];
 #pragma GCC unroll 4
   for (unsigned k = 0; k != V; ++k) {
-    a[k] = inv_d[k];
-    cv m[V];
+    v8f a = inv_d[k];
+    cv  m[V];
 #pragma GCC unroll 4
     for (unsigned i = k + 1; i != V; ++i) {
       cv s = l[i][k];
@@ -303,20 +327,24 @@ AIRAN_EQ_INLINE void solve_and_store(const normal_equations<V>& eq, v8f noise_le
         s = mul_add(s, l[i][j], m[j]);
       }
       m[i] = -s;
-      a[k] += norm(m[i]) * inv_d[i];
+      a += norm(m[i]) * inv_d[i];
     }
+    const v8f mu = lambda * a;
+    store_layer(io, k, xh[k], mu, 1.0F - mu, splat(1.0F));
   }
+}
 
+/// Noise level raised to tr(G) / equalizer_max_snr; a NaN trace leaves it (the NaN reaches the outputs anyway).
+template <unsigned V>
+AIRAN_EQ_INLINE v8f capped_noise_level(const normal_equations<V>& eq, v8f noise_level)
+{
+  v8f trace = eq.g_diag[0];
 #pragma GCC unroll 4
-  for (unsigned k = 0; k != V; ++k) {
-    const v8f mu    = lambda * a[k];
-    const v8f d     = 1.0F - mu;
-    const v8f inv   = 1.0F / d;
-    const cv  x     = inv * xh[k];
-    const v8i valid = (d > min_bias) & is_finite(x.re) & is_finite(x.im);
-    store(io.x + k * io.out_stride, {select(valid, x.re, v8f{}), select(valid, x.im, v8f{})});
-    store(io.noise_var + k * io.out_stride, select(valid, mu * inv, splat(equalizer_noise_var_max)));
+  for (unsigned k = 1; k != V; ++k) {
+    trace += eq.g_diag[k];
   }
+  const v8f snr_floor = trace * (1.0F / equalizer_max_snr);
+  return select(snr_floor > noise_level, snr_floor, noise_level);
 }
 
 /// Per-lane inverse Cholesky factors and noise levels of the groups of REs first .. first + 7.
@@ -325,20 +353,26 @@ struct lane_whitening {
   v8f noise_level;
 };
 
-AIRAN_EQ_INLINE void gather_whitening(lane_whitening& w, const equalizer_kernel_args& args, unsigned first)
+/// Fills w for the REs first .. first + 7; group is the group of RE first, found by stepping from the previous
+/// step's group (no division per step).
+AIRAN_EQ_INLINE void gather_whitening(lane_whitening& w, const equalizer_kernel_args& args, unsigned first,
+                                      unsigned& group)
 {
+  const unsigned size        = args.group_nof_re;
   const unsigned nof_entries = args.nof_rx_ports * (args.nof_rx_ports + 1) / 2;
-  const unsigned group_first = first / args.group_nof_re;
-  const unsigned group_last  = (std::min(first + lanes, args.nof_re) - 1) / args.group_nof_re;
-  const cf_t*    f           = args.group_whitening + std::size_t{group_first} * nof_entries;
+  const unsigned end         = std::min(first + lanes, args.nof_re);
+  while ((group + 1) * size <= first) {
+    ++group;
+  }
+  const cf_t* f = args.group_whitening + std::size_t{group} * nof_entries;
   for (unsigned e = 0; e != nof_entries; ++e) {
     w.factor[e] = {splat(f[e].real()), splat(f[e].imag())};
   }
-  w.noise_level = splat(args.group_noise_level[group_first]);
+  w.noise_level = splat(args.group_noise_level[group]);
   // Later groups overwrite the lanes from their first RE on.
   const v8i re = lane_re_offset + static_cast<int32_t>(first);
-  for (unsigned g = group_first + 1; g <= group_last; ++g) {
-    const v8i in_group = re >= static_cast<int32_t>(g * args.group_nof_re);
+  for (unsigned g = group + 1; g * size < end; ++g) {
+    const v8i in_group = re >= static_cast<int32_t>(g * size);
     f                  = args.group_whitening + std::size_t{g} * nof_entries;
     for (unsigned e = 0; e != nof_entries; ++e) {
       w.factor[e] = {select(in_group, splat(f[e].real()), w.factor[e].re),
@@ -349,17 +383,18 @@ AIRAN_EQ_INLINE void gather_whitening(lane_whitening& w, const equalizer_kernel_
 }
 
 template <unsigned V, noise_whitening W>
-AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step_io& io, unsigned first)
+AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step_io& io, unsigned first,
+                                   unsigned& group)
 {
   normal_equations<V> eq;
   if constexpr (W == noise_whitening::full) {
     lane_whitening w;
-    gather_whitening(w, args, first);
+    gather_whitening(w, args, first, group);
     accumulate_whitened<V>(eq, io, args.nof_rx_ports, w.factor);
-    solve_and_store<V>(eq, w.noise_level, io);
+    solve_and_store(eq, capped_noise_level(eq, w.noise_level), io);
   } else {
     accumulate_weighted<V, W>(eq, io, args.nof_rx_ports, args.rx_weight);
-    solve_and_store<V>(eq, splat(args.noise_level), io);
+    solve_and_store(eq, capped_noise_level(eq, splat(args.noise_level)), io);
   }
 }
 
@@ -369,9 +404,10 @@ AIRAN_EQ_INLINE void equalize_all(const equalizer_kernel_args& args)
   const unsigned    n     = args.nof_re;
   const unsigned    ports = args.nof_rx_ports;
   const std::size_t full  = n - n % lanes;
+  unsigned          group = 0;
   for (std::size_t first = 0; first != full; first += lanes) {
     const step_io io{args.y + first, args.h + first, n, args.x + first, args.noise_var + first, n};
-    equalize_step<V, W>(args, io, static_cast<unsigned>(first));
+    equalize_step<V, W>(args, io, static_cast<unsigned>(first), group);
   }
   if (full == n) {
     return;
@@ -389,7 +425,7 @@ AIRAN_EQ_INLINE void equalize_all(const equalizer_kernel_args& args)
     }
   }
   const step_io io{y[0], h[0], lanes, x[0], noise_var[0], lanes};
-  equalize_step<V, W>(args, io, static_cast<unsigned>(full));
+  equalize_step<V, W>(args, io, static_cast<unsigned>(full), group);
   for (unsigned k = 0; k != V; ++k) {
     std::copy_n(x[k], tail, args.x + k * n + full);
     std::copy_n(noise_var[k], tail, args.noise_var + k * n + full);

@@ -6,6 +6,7 @@
 #include "airan/common/complex.h"
 #include "airan/common/status.h"
 
+#include <complex>
 #include <span>
 #include <vector>
 
@@ -120,6 +121,8 @@ private:
   /// triangle) and the noise level.
   std::vector<cf_t>  group_whitening_;
   std::vector<float> group_noise_level_;
+  /// Working space of the Cholesky factorisation and its inverse.
+  std::vector<std::complex<double>> cholesky_;
 };
 
 } // namespace airan::phy
