@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 
 namespace airan::phy::detail {
@@ -110,15 +111,34 @@ void apply_delay_filter(const delay_filter& filter, const cf_t* in, cf_t* out, u
     std::copy_n(base, n, out);
     return;
   }
-  // Real coefficients on interleaved complex samples: one float axpy per coefficient.
-  float* y = reinterpret_cast<float*>(out);
-  std::fill_n(y, 2 * std::size_t{n}, 0.0F);
-  for (unsigned j = 0; j != filter.nof_coefficients; ++j) {
-    const float  c = filter.coefficients[j];
-    const float* x = reinterpret_cast<const float*>(base - j);
-    for (unsigned i = 0; i != 2 * n; ++i) {
-      y[i] += c * x[i];
+  assert(filter.nof_coefficients == filter.coefficients.size());
+  // Real coefficients on interleaved complex samples. Four outputs (two vectors of two complex samples) per step,
+  // each summing the coefficients in registers; GCC vector extensions (SSE2 on any x86-64).
+  using v4sf                = float __attribute__((vector_size(16)));
+  constexpr std::ptrdiff_t taps = 2 * windowed_sinc_half_length;
+  const float*             x    = reinterpret_cast<const float*>(base);
+  float*                   y    = reinterpret_cast<float*>(out);
+  std::ptrdiff_t           i    = 0;
+  for (; i + 4 <= static_cast<std::ptrdiff_t>(n); i += 4) {
+    v4sf low  = {};
+    v4sf high = {};
+    for (std::ptrdiff_t j = 0; j != taps; ++j) {
+      v4sf x_low;
+      v4sf x_high;
+      std::memcpy(&x_low, x + 2 * (i - j), sizeof(v4sf));
+      std::memcpy(&x_high, x + 2 * (i - j) + 4, sizeof(v4sf));
+      low += filter.coefficients[j] * x_low;
+      high += filter.coefficients[j] * x_high;
     }
+    std::memcpy(y + 2 * i, &low, sizeof(v4sf));
+    std::memcpy(y + 2 * i + 4, &high, sizeof(v4sf));
+  }
+  for (; i != static_cast<std::ptrdiff_t>(n); ++i) {
+    cf_t sum = 0.0F;
+    for (std::ptrdiff_t j = 0; j != taps; ++j) {
+      sum += filter.coefficients[j] * base[i - j];
+    }
+    out[i] = sum;
   }
 }
 
@@ -148,9 +168,25 @@ void sample_history::clear() noexcept { std::fill(buffer_.begin(), buffer_.end()
 
 double cos_cycles(double frequency_hz, double time_s, double phase_cycles) noexcept
 {
-  double cycles = frequency_hz * time_s + phase_cycles;
-  cycles -= std::floor(cycles);
-  return std::cos(2.0 * std::numbers::pi * cycles);
+  // x = cycles - round(cycles) in [-1/2, 1/2] (rounding by adding and subtracting 1.5 * 2^52, exact for
+  // |cycles| < 2^51), then cos(2 pi x) = sin(z) with z = 2 pi (1/4 - |x|) in [-pi/2, pi/2], and the Taylor series of
+  // sin to degree 17 (error below 1e-11). No branch and no library call: vectorisable, and the same value on every
+  // platform.
+  constexpr double round_magic = 6755399441055744.0;
+  const double     cycles      = frequency_hz * time_s + phase_cycles;
+  const double     x           = cycles - ((cycles + round_magic) - round_magic);
+  const double     z           = 2.0 * std::numbers::pi * (0.25 - std::abs(x));
+  const double     z2          = z * z;
+  double           p           = 1.0 / 355687428096000.0;
+  p                            = p * z2 - 1.0 / 1307674368000.0;
+  p                            = p * z2 + 1.0 / 6227020800.0;
+  p                            = p * z2 - 1.0 / 39916800.0;
+  p                            = p * z2 + 1.0 / 362880.0;
+  p                            = p * z2 - 1.0 / 5040.0;
+  p                            = p * z2 + 1.0 / 120.0;
+  p                            = p * z2 - 1.0 / 6.0;
+  p                            = p * z2 + 1.0;
+  return p * z;
 }
 
 fading_processes::fading_processes(unsigned nof_processes, double max_doppler_hz, uint64_t seed,
@@ -181,14 +217,19 @@ void fading_processes::evaluate(double time_s, std::span<std::complex<double>> v
 {
   assert(values.size() == nof_processes_);
   const double scale = 1.0 / std::sqrt(static_cast<double>(nof_sinusoids));
+  // The sinusoids of a process into a small array first (a loop the compiler vectorises), then their sums.
+  std::array<double, 2 * nof_sinusoids> terms;
   for (unsigned k = 0; k != nof_processes_; ++k) {
     const double* f     = frequencies_hz_.data() + std::size_t{k} * 2 * nof_sinusoids;
     const double* phase = phases_cycles_.data() + std::size_t{k} * 2 * nof_sinusoids;
-    double        re    = 0.0;
-    double        im    = 0.0;
+    for (unsigned i = 0; i != 2 * nof_sinusoids; ++i) {
+      terms[i] = cos_cycles(f[i], time_s, phase[i]);
+    }
+    double re = 0.0;
+    double im = 0.0;
     for (unsigned i = 0; i != nof_sinusoids; ++i) {
-      re += cos_cycles(f[i], time_s, phase[i]);
-      im += cos_cycles(f[nof_sinusoids + i], time_s, phase[nof_sinusoids + i]);
+      re += terms[i];
+      im += terms[nof_sinusoids + i];
     }
     values[k] = {scale * re, scale * im};
   }

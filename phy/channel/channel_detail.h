@@ -93,7 +93,7 @@ private:
   std::vector<double> phases_cycles_;
 };
 
-/// cos(2 pi (f t + phase)) with the argument reduced in cycles first (accurate for large t).
+/// cos(2 pi (f t + phase)), the argument reduced in cycles first (accurate for large t), to 1e-12.
 double cos_cycles(double frequency_hz, double time_s, double phase_cycles) noexcept;
 
 } // namespace airan::phy::detail

@@ -47,17 +47,32 @@ std::vector<double> cholesky(const std::vector<double>& r, unsigned n)
   return l;
 }
 
+/// acc[i] += c x[i], written on floats so that the compiler vectorises it.
+void accumulate(const cf_t* x, cf_t c, cf_t* acc, std::size_t n) noexcept
+{
+  const float* __restrict xf = reinterpret_cast<const float*>(x);
+  float* __restrict y        = reinterpret_cast<float*>(acc);
+  const float re             = c.real();
+  const float im             = c.imag();
+  for (std::size_t k = 0; k != n; ++k) {
+    const float xr = xf[2 * k];
+    const float xi = xf[2 * k + 1];
+    y[2 * k] += re * xr - im * xi;
+    y[2 * k + 1] += re * xi + im * xr;
+  }
+}
+
 /// acc0[i] += c0 x[i], acc1[i] += c1 x[i], written on floats so that the compiler vectorises it.
 void accumulate(const cf_t* x, cf_t c0, cf_t c1, cf_t* acc0, cf_t* acc1, unsigned n) noexcept
 {
-  const float* xf = reinterpret_cast<const float*>(x);
-  float*       y0 = reinterpret_cast<float*>(acc0);
-  float*       y1 = reinterpret_cast<float*>(acc1);
+  const float* __restrict xf = reinterpret_cast<const float*>(x);
+  float* __restrict y0       = reinterpret_cast<float*>(acc0);
+  float* __restrict y1       = reinterpret_cast<float*>(acc1);
   const float  r0 = c0.real();
   const float  i0 = c0.imag();
   const float  r1 = c1.real();
   const float  i1 = c1.imag();
-  for (unsigned k = 0; k != n; ++k) {
+  for (std::size_t k = 0; k != n; ++k) {
     const float xr = xf[2 * k];
     const float xi = xf[2 * k + 1];
     y0[2 * k] += r0 * xr - i0 * xi;
@@ -271,35 +286,37 @@ void tdl_channel::frequency_response(std::span<cf_t> response, double time_s, do
                                      double subcarrier_spacing_hz) noexcept
 {
   assert(validate_frequency_response(response).is_ok());
-  const unsigned nof_paths = this->nof_paths();
-  const std::size_t nof_subcarriers = response.size() / nof_links();
+  const unsigned    nof_links       = this->nof_links();
+  const unsigned    nof_paths       = this->nof_paths();
+  const std::size_t nof_subcarriers = response.size() / nof_links;
   std::span<cf_t>   gains(accumulator_.data(), process_values_.size());
   tap_gains(gains, time_s);
-  // The phase ramp exp(-j 2 pi f_k tau) of a path is advanced by one rotation per subcarrier, in double, and set
-  // exactly again every `anchor` subcarriers.
-  constexpr std::size_t anchor = 256;
   std::fill(response.begin(), response.end(), cf_t());
-  for (unsigned l = 0; l != nof_links(); ++l) {
-    cf_t* h = response.data() + l * nof_subcarriers;
+  // Chunks of subcarriers: per path the phase ramp exp(-j 2 pi f_k tau) of the chunk is computed once (set exactly at
+  // the chunk's first subcarrier, then advanced by one rotation per subcarrier in double) and added to every link.
+  constexpr std::size_t chunk = 256;
+  std::array<cf_t, chunk> ramp;
+  for (std::size_t k0 = 0; k0 < nof_subcarriers; k0 += chunk) {
+    const std::size_t length = std::min(chunk, nof_subcarriers - k0);
     for (unsigned p = 0; p != nof_paths; ++p) {
-      const double tau  = path_delays_s_[p];
-      const cf_t   a    = gains[std::size_t{l} * nof_paths + p];
+      const double tau         = path_delays_s_[p];
       double       step_cycles = -subcarrier_spacing_hz * tau;
       step_cycles -= std::floor(step_cycles);
+      double cycles = -(first_subcarrier_hz + static_cast<double>(k0) * subcarrier_spacing_hz) * tau;
+      cycles -= std::floor(cycles);
       const double step_re = std::cos(2.0 * std::numbers::pi * step_cycles);
       const double step_im = std::sin(2.0 * std::numbers::pi * step_cycles);
-      for (std::size_t k0 = 0; k0 < nof_subcarriers; k0 += anchor) {
-        double cycles = -(first_subcarrier_hz + static_cast<double>(k0) * subcarrier_spacing_hz) * tau;
-        cycles -= std::floor(cycles);
-        double            e_re = std::cos(2.0 * std::numbers::pi * cycles);
-        double            e_im = std::sin(2.0 * std::numbers::pi * cycles);
-        const std::size_t end  = std::min(nof_subcarriers, k0 + anchor);
-        for (std::size_t k = k0; k != end; ++k) {
-          h[k] += a * cf_t(static_cast<float>(e_re), static_cast<float>(e_im));
-          const double re = e_re * step_re - e_im * step_im;
-          e_im            = e_re * step_im + e_im * step_re;
-          e_re            = re;
-        }
+      double       e_re    = std::cos(2.0 * std::numbers::pi * cycles);
+      double       e_im    = std::sin(2.0 * std::numbers::pi * cycles);
+      for (std::size_t k = 0; k != length; ++k) {
+        ramp[k]         = cf_t(static_cast<float>(e_re), static_cast<float>(e_im));
+        const double re = e_re * step_re - e_im * step_im;
+        e_im            = e_re * step_im + e_im * step_re;
+        e_re            = re;
+      }
+      for (unsigned l = 0; l != nof_links; ++l) {
+        accumulate(ramp.data(), gains[std::size_t{l} * nof_paths + p], response.data() + l * nof_subcarriers + k0,
+                   length);
       }
     }
   }
