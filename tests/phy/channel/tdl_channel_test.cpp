@@ -134,8 +134,9 @@ TEST_CASE("TDL channel: the autocorrelation of a tap is J0(2 pi f_D tau)")
 {
   // 10 seeds x 8 links x 12 paths of TDLA30 (each path divided by its amplitude: unit-power processes), 100 time
   // origins spread over 53 Doppler periods. Over the ensemble the sum-of-sinusoids model has exactly the J0
-  // autocorrelation; the estimate's spread comes from the finite number of realisations and origins (about 1e4
-  // independent products per lag, standard error below 0.01). Tolerance 0.03.
+  // autocorrelation; the estimate's spread comes from the finite number of realisations and origins (about 1e5
+  // products per lag, origins half a period apart: standard error near 0.005; deviations seen up to 0.004).
+  // Tolerance 0.03.
   const double        fd   = 50.0;
   const double        lags[] = {0.05, 0.1, 0.2, 0.3827, 0.5, 0.75, 1.0, 2.0};
   std::vector<cd_t>   correlation(std::size(lags) + 1, 0.0);
@@ -166,21 +167,22 @@ TEST_CASE("TDL channel: the autocorrelation of a tap is J0(2 pi f_D tau)")
 TEST_CASE("TDL channel: Rician first path of TDL-D and TDL-E")
 {
   // K from the moments of |h|^2: gamma = Var(|h|^2) / E(|h|^2)^2 = (2K + 1) / (K + 1)^2, so
-  // K = sqrt(1 - gamma) / (1 - sqrt(1 - gamma)). 200 seeds x 500 times over 50 Doppler periods (the LOS phase turns
-  // at 0.7 f_D, the diffuse part decorrelates within a period): about 2e4 independent samples, a relative error of the
-  // variance, hence of K, near 1 %. Tolerance 0.3 dB. The LOS amplitude is checked directly too: the time average of
-  // h(t) exp(-j 2 pi 0.7 f_D t) over many periods leaves the LOS term of power K / (K + 1) of the path.
+  // K = sqrt(1 - gamma) / (1 - sqrt(1 - gamma)). 100 seeds x 300 times over 30 Doppler periods (the LOS phase turns
+  // at 0.7 f_D, the diffuse part decorrelates within a period). Ten disjoint sets of seeds of this size gave K within
+  // a standard deviation of 0.06 dB and the mean power within 0.4 %: tolerances 0.3 dB and 2 %. The LOS amplitude is
+  // checked directly too: the time average of h(t) exp(-j 2 pi 0.7 f_D t) over many periods leaves the LOS term, of
+  // power K / (K + 1) of the path (spread over the same ten sets 0.3 %: tolerance 2 %).
   const double fd = 100.0;
   for (tdl_model model : {tdl_model::tdl_d, tdl_model::tdl_e}) {
     CAPTURE(tdl_model_name(model));
     double m1 = 0.0, m2 = 0.0, los_power = 0.0;
     std::size_t count = 0;
     const double k_expected = tdl_los_k_factor(model);
-    for (uint64_t seed = 0; seed != 200; ++seed) {
+    for (uint64_t seed = 0; seed != 100; ++seed) {
       tdl_channel  channel(make_config(model, 100e-9, fd, 1, 1, mimo_correlation::low, seed));
       const double power = channel.path_powers()[0];
       cd_t         los   = 0.0;
-      for (unsigned i = 0; i != 500; ++i) {
+      for (unsigned i = 0; i != 300; ++i) {
         const double t = i * 1e-3;
         const cd_t   h = cd_t(gains_at(channel, t)[0]) / std::sqrt(power);
         const double p = std::norm(h);
@@ -189,17 +191,17 @@ TEST_CASE("TDL channel: Rician first path of TDL-D and TDL-E")
         los += h * std::polar(1.0, -2.0 * std::numbers::pi * 0.7 * fd * t);
         ++count;
       }
-      los_power += std::norm(los / 500.0);
+      los_power += std::norm(los / 300.0);
     }
     m1 /= count;
     m2 /= count;
     const double gamma = (m2 - m1 * m1) / (m1 * m1);
     const double k     = std::sqrt(1.0 - gamma) / (1.0 - std::sqrt(1.0 - gamma));
     MESSAGE("K = " << 10 * std::log10(k) << " dB (expected " << 10 * std::log10(k_expected) << " dB), LOS power "
-                   << los_power / 200 << " (expected " << k_expected / (k_expected + 1) << ")");
+                   << los_power / 100 << " (expected " << k_expected / (k_expected + 1) << ")");
     CHECK(m1 == doctest::Approx(1.0).epsilon(0.02));
     CHECK(std::abs(10 * std::log10(k / k_expected)) < 0.3);
-    CHECK(los_power / 200 == doctest::Approx(k_expected / (k_expected + 1)).epsilon(0.01));
+    CHECK(los_power / 100 == doctest::Approx(k_expected / (k_expected + 1)).epsilon(0.02));
   }
 }
 
@@ -207,7 +209,9 @@ TEST_CASE("TDL channel: spatial correlation of the taps matches R")
 {
   // Sample covariance of the unit-power path processes across links, against the matrix of TS 38.104 G.2.3.1. The
   // time average of the product of two independent sum-of-sinusoids processes tends to 0, so the estimate converges
-  // to R; with 10 seeds, all paths and 200 times over 100 Doppler periods the spread is below 0.01. Tolerance 0.03.
+  // to R. 10 seeds x 12 paths, 200 times over 200 Doppler periods: 2.4e4 products per entry, mostly independent, a
+  // standard error near 1/sqrt(2.4e4) = 0.006 per entry (largest deviations seen over the 8 to 256 entries of a matrix:
+  // 0.007 to 0.012). Tolerance 0.03.
   struct setup {
     mimo_correlation level;
     unsigned         nof_tx;

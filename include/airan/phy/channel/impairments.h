@@ -2,12 +2,13 @@
 /// Impairments added to a signal after the fading channel: white Gaussian noise at a given SNR, carrier frequency
 /// offset and timing offset. CPU, deterministic given a seed.
 ///
-/// SNR definitions. The performance requirements of TS 38.104 (clause 8) state the SNR per resource element: the
-/// average signal power per RE at one receive antenna over the noise power per RE. With this project's OFDM scaling
-/// (ofdm.h: unitary DFT), white noise of variance sigma^2 per time-domain sample has variance sigma^2 per RE after
-/// demodulation, so:
-/// - frequency-domain sweeps (y = H x + n per RE) and time-domain signals alike: sigma^2 = S_RE / SNR_RE, S_RE the
-///   received signal power per RE (awgn_noise_variance(snr_db, S_RE));
+/// SNR definitions. The SNR is stated per resource element, SNR_RE = S_RE / N_RE: S_RE the average received signal
+/// power per RE at one receive antenna, N_RE the noise power in the bandwidth of one RE (signal and noise both taken
+/// over the transmission bandwidth, as the base-station performance requirements do). With this project's OFDM
+/// scaling (ofdm.h: unitary DFT) white noise of variance sigma^2 per time-domain sample has variance sigma^2 per RE
+/// after demodulation, so:
+/// - frequency-domain sweeps (y = H x + n per RE) and time-domain signals alike: sigma^2 = S_RE / SNR_RE
+///   (awgn_noise_variance(snr_db, S_RE));
 /// - a time-domain signal has the power per sample S_sample = S_RE N_used / N_FFT (N_used occupied subcarriers out of
 ///   the FFT size; the cyclic prefix repeats samples and does not change the average), so the same noise is
 ///   SNR_sample = SNR_RE N_used / N_FFT: snr_per_sample_db(). awgn_noise_variance(snr_sample_db, S_sample) gives the

@@ -8,9 +8,10 @@
 /// TS 38.104 G.2.1). The path gains are
 ///   a_{l,p}(t) = sqrt(P_p) sum_m L[l][m] g_{m,p}(t),
 /// L the lower Cholesky factor of the spatial correlation R of mimo_correlation_matrix() (TS 38.104 G.2.3.1; the
-/// same R for every path), g_{m,p} independent unit-power fading processes: Rayleigh with the classical Doppler
-/// spectrum of maximum Doppler f_D (sum of sinusoids, see phy/channel/channel_detail.h), and for the first path of
-/// TDL-D and TDL-E (TR 38.901 7.7.2) Rician,
+/// same R for every path), g_{m,p} independent unit-power fading processes: Rayleigh with the classical (Jakes) Doppler
+/// spectrum of maximum Doppler f_D, each a sum of 2 x 16 sinusoids drawn once from the seed (the model of Zheng and
+/// Xiao: ensemble autocorrelation J0(2 pi f_D tau), time-average power of every realisation 1), and for the first path
+/// of TDL-D and TDL-E (TR 38.901 7.7.2) Rician,
 ///   g_{m,0}(t) = sqrt(K / (K + 1)) exp(j (2 pi 0.7 f_D t + phi_m)) + sqrt(1 / (K + 1)) g'_{m,0}(t),
 /// with the K-factor of the table, the LOS Doppler peak at 0.7 f_D of TR 38.901 7.7.2 and an independent uniform LOS
 /// phase phi_m per link. (R mixes the LOS parts of the links too, so every path has covariance exactly R; the
