@@ -47,8 +47,9 @@ std::vector<double> cholesky(const std::vector<double>& r, unsigned n)
   return l;
 }
 
-/// acc[i] += c x[i], written on floats so that the compiler vectorises it.
-void accumulate(const cf_t* x, cf_t c, cf_t* acc, std::size_t n) noexcept
+/// acc[i] += c x[i], written on floats so that the compiler vectorises it (AVX2 where the CPU has it; not FMA, which
+/// would round differently and make the output depend on the machine).
+__attribute__((target_clones("avx2", "default"))) void accumulate(const cf_t* x, cf_t c, cf_t* acc, std::size_t n) noexcept
 {
   const float* __restrict xf = reinterpret_cast<const float*>(x);
   float* __restrict y        = reinterpret_cast<float*>(acc);
@@ -62,8 +63,8 @@ void accumulate(const cf_t* x, cf_t c, cf_t* acc, std::size_t n) noexcept
   }
 }
 
-/// acc0[i] += c0 x[i], acc1[i] += c1 x[i], written on floats so that the compiler vectorises it.
-void accumulate(const cf_t* x, cf_t c0, cf_t c1, cf_t* acc0, cf_t* acc1, unsigned n) noexcept
+/// acc0[i] += c0 x[i], acc1[i] += c1 x[i], likewise.
+__attribute__((target_clones("avx2", "default"))) void accumulate(const cf_t* x, cf_t c0, cf_t c1, cf_t* acc0, cf_t* acc1, unsigned n) noexcept
 {
   const float* __restrict xf = reinterpret_cast<const float*>(x);
   float* __restrict y0       = reinterpret_cast<float*>(acc0);
