@@ -14,8 +14,8 @@
 /// of TDL-D and TDL-E (TR 38.901 7.7.2) Rician,
 ///   g_{m,0}(t) = sqrt(K / (K + 1)) exp(j (2 pi 0.7 f_D t + phi_m)) + sqrt(1 / (K + 1)) g'_{m,0}(t),
 /// with the K-factor of the table, the LOS Doppler peak at 0.7 f_D of TR 38.901 7.7.2 and an independent uniform LOS
-/// phase phi_m per link. (R mixes the LOS parts of the links too, so every path has covariance exactly R; the
-/// amplitude of the first path of one link is exactly Rician when R is the identity.) Every process is a function of
+/// phase phi_m per link. (R mixes the LOS parts of the links too, so every path has covariance exactly R; the first
+/// path of one link is Rician with the table's K-factor when R is the identity.) Every process is a function of
 /// absolute time: the channel is continuous across calls whatever their lengths.
 ///
 /// Gain updates. The gains are computed exactly at the grid times k U / f_s (U = gain_update_interval_samples(), about
