@@ -213,6 +213,20 @@ TEST_CASE("Timing offset: whole-sample delays are exact shifts")
   }
 }
 
+TEST_CASE("Timing offset: in place")
+{
+  std::vector<cf_t> data = random_qpsk(3000, 5);
+  std::vector<cf_t> separate(3000);
+  timing_offset     first({1, 2.7, delay_interpolation::windowed_sinc});
+  timing_offset     second({1, 2.7, delay_interpolation::windowed_sinc});
+  std::span<const cf_t> in[]  = {data};
+  std::span<cf_t>       out[] = {separate};
+  first.apply(in, out);
+  std::span<cf_t> same[] = {data};
+  second.apply(in, same);
+  CHECK(data == separate);
+}
+
 TEST_CASE("Timing offset: fractional delays of a band-limited signal")
 {
   // A sum of tones up to 0.4 f_s delayed by d + 7 samples against the tones evaluated at n - d - 7: the windowed-sinc

@@ -315,6 +315,20 @@ TEST_CASE("TDL channel: continuous across blocks")
   }
 }
 
+TEST_CASE("TDL channel: in place")
+{
+  // Every block of the inputs is copied into the channel's history before the outputs of that block are written.
+  const tdl_channel_config config = make_config(tdl_model::tdlc300, 0.0, 100.0, 2, 2, mimo_correlation::high, 9);
+  buffers                  tx(2, 3000);
+  fill_random(tx, 4);
+  buffers     separate(2, 3000);
+  tdl_channel first(config);
+  first.apply(tx.const_spans(), separate.spans, 0.0);
+  tdl_channel second(config);
+  second.apply(tx.const_spans(), tx.spans, 0.0);
+  CHECK(tx.data == separate.data);
+}
+
 TEST_CASE("TDL channel: a start time that does not continue the previous block starts a new burst")
 {
   const tdl_channel_config config = make_config(tdl_model::tdlb100, 0.0, 10.0, 1, 2, mimo_correlation::low, 5);
