@@ -1,7 +1,6 @@
 // The PUSCH transmitter against testvectors/pusch/ (reference grids of an independent implementation), plus
 // transform precoding round trips and parameter validation.
 #include "airan/common/bit_packing.h"
-#include "airan/io/hdf5_file.h"
 #include "airan/phy/coding/scrambling.h"
 #include "airan/phy/modulation/modulation.h"
 #include "airan/phy/pusch/dmrs.h"
@@ -9,104 +8,21 @@
 #include "airan/phy/pusch/pusch_transmitter.h"
 #include "airan/phy/ulsch/ulsch_encoder.h"
 
+#include "pusch_vector.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <complex>
-#include <map>
 #include <numbers>
 #include <string>
 #include <vector>
 
 using namespace airan;
 using namespace airan::phy;
+using airan::phy::test::pusch_vector;
 
 namespace {
-
-struct pusch_vector {
-  carrier_config carrier;
-  pusch_pdu pdu;
-  uint32_t tbs = 0;
-  uint32_t modulation_order = 0;
-  std::vector<uint8_t> tb_bits;
-  std::vector<float> grid;
-  std::vector<std::size_t> shape;
-};
-
-uint32_t attribute(const io::hdf5_file& f, const std::string& name)
-{
-  uint32_t value = 0;
-  const status s = f.read_attribute(name, value);
-  REQUIRE_MESSAGE(s.is_ok(), s.message());
-  return value;
-}
-
-std::string text_attribute(const io::hdf5_file& f, const std::string& name)
-{
-  std::string value;
-  const status s = f.read_attribute(name, value);
-  REQUIRE_MESSAGE(s.is_ok(), s.message());
-  return value;
-}
-
-pusch_vector load(const std::string& name)
-{
-  io::hdf5_file f;
-  const std::string path = std::string(AIRAN_TESTVECTOR_DIR) + "/pusch/" + name + ".h5";
-  REQUIRE_MESSAGE(io::hdf5_file::open(path, f).is_ok(), path);
-  REQUIRE(attribute(f, "schema_version") == 1);
-  REQUIRE(text_attribute(f, "kind") == "pusch_grid");
-
-  pusch_vector v;
-  v.carrier.cell_id = attribute(f, "cell_id");
-  v.carrier.numerology = attribute(f, "numerology");
-  v.carrier.cp = text_attribute(f, "cyclic_prefix") == "normal" ? cyclic_prefix::normal : cyclic_prefix::extended;
-  v.carrier.nof_prb = attribute(f, "carrier_nof_prb");
-  v.carrier.bwp_start = attribute(f, "bwp_start");
-  v.carrier.bwp_size = attribute(f, "bwp_size");
-
-  pusch_pdu& pdu = v.pdu;
-  pdu.rnti = attribute(f, "rnti");
-  pdu.n_id = attribute(f, "n_id");
-  pdu.slot = attribute(f, "slot");
-  pdu.prb_start = attribute(f, "prb_start");
-  pdu.nof_prb = attribute(f, "nof_prb");
-  pdu.start_symbol = attribute(f, "start_symbol");
-  pdu.nof_symbols = attribute(f, "nof_symbols");
-  pdu.mapping = text_attribute(f, "mapping_type") == "A" ? pusch_mapping_type::type_a : pusch_mapping_type::type_b;
-  pdu.nof_layers = attribute(f, "nof_layers");
-  pdu.nof_antenna_ports = attribute(f, "nof_antenna_ports");
-  pdu.precoding =
-      text_attribute(f, "precoding") == "codebook" ? pusch_precoding::codebook : pusch_precoding::non_codebook;
-  pdu.tpmi = attribute(f, "tpmi");
-  pdu.transform_precoding = attribute(f, "transform_precoding") != 0;
-  pdu.dmrs.config_type = attribute(f, "dmrs_config_type");
-  pdu.dmrs.max_length = attribute(f, "dmrs_length");
-  pdu.dmrs.additional_position = attribute(f, "dmrs_additional_position");
-  pdu.dmrs.type_a_position = attribute(f, "dmrs_type_a_position");
-  pdu.dmrs.scrambling_id = {attribute(f, "dmrs_scrambling_id0"), attribute(f, "dmrs_scrambling_id1")};
-  pdu.dmrs.n_scid = attribute(f, "dmrs_n_scid");
-  pdu.dmrs.nof_cdm_groups_without_data = attribute(f, "dmrs_nof_cdm_groups_without_data");
-  pdu.dmrs.n_id_rs = attribute(f, "dmrs_n_id_rs");
-  std::vector<uint8_t> ports;
-  REQUIRE(f.read_dataset("dmrs_ports", ports).is_ok());
-  REQUIRE(ports.size() == pdu.nof_layers);
-  for (std::size_t j = 0; j < ports.size(); ++j) {
-    pdu.dmrs.ports[j] = ports[j];
-  }
-  const std::map<std::string, mcs_table> tables = {
-      {"qam64", mcs_table::qam64}, {"qam256", mcs_table::qam256}, {"qam64_low_se", mcs_table::qam64_low_se}};
-  pdu.table = tables.at(text_attribute(f, "mcs_table"));
-  pdu.mcs = attribute(f, "mcs");
-  pdu.rv = attribute(f, "rv");
-
-  v.tbs = attribute(f, "tbs");
-  v.modulation_order = attribute(f, "modulation_order");
-  REQUIRE(f.read_dataset("tb_bits", v.tb_bits).is_ok());
-  const status s = f.read_dataset("grid", v.grid, v.shape);
-  REQUIRE_MESSAGE(s.is_ok(), s.message());
-  return v;
-}
 
 /// A transmitted grid, zero outside what the transmitter writes.
 std::vector<cf_t> transmit(pusch_transmitter& tx, const pusch_pdu& pdu, const carrier_config& carrier,
@@ -156,7 +72,7 @@ TEST_CASE("PUSCH transmitter: every reference grid is reproduced within 1e-5 (ma
   for (unsigned n = 0; n < 42; ++n) {
     const std::string name = (n < 10 ? "case_0" : "case_") + std::to_string(n);
     CAPTURE(name);
-    const pusch_vector v = load(name);
+    const pusch_vector v = test::load_pusch_vector(name);
     const status s = tx.validate(v.pdu, v.carrier);
     REQUIRE_MESSAGE(s.is_ok(), s.message());
     CHECK(pusch_tbs(v.pdu, v.carrier) == v.tbs);
@@ -181,7 +97,7 @@ TEST_CASE("PUSCH transmitter: codeword sizes of a reference case worked out by h
 {
   // case_00: 40 PRB, 14 symbols, DM-RS type 1 on symbols 2 and 11 with one CDM group without data, MCS 14 of
   // Table 5.1.3.1-1 (Q_m = 4, R = 553/1024), one layer.
-  const pusch_vector v = load("case_00");
+  const pusch_vector v = test::load_pusch_vector("case_00");
   pusch_codeword_params params;
   REQUIRE(compute_pusch_codeword_params(params, v.pdu, v.carrier).is_ok());
   // 12 REs x 12 symbols + 6 REs x 2 DM-RS symbols per PRB.
