@@ -20,6 +20,7 @@ constexpr unsigned max_nof_rows = 46;     // BG1
 constexpr unsigned max_nof_edges = 316;   // BG1
 constexpr unsigned max_nof_iterations = 64;
 constexpr unsigned max_llr_shift = 3;
+constexpr unsigned max_offset = detail::ldpc_max_message;
 constexpr unsigned nof_punctured_columns = 2; // TS 38.212 5.3.2: the first 2Z systematic bits are not sent.
 constexpr unsigned nof_core_rows = 4;
 constexpr std::size_t alignment = 64;
@@ -46,17 +47,15 @@ unsigned nof_processed_rows(const ldpc_base_graph_info& graph, unsigned lifting_
   return static_cast<unsigned>(std::clamp<std::size_t>(rows, nof_core_rows, graph.nof_rows));
 }
 
-/// out[i] = in[i] / 2^shift, rounded half away from zero.
+/// out[i] = in[i] / 2^shift, rounded half away from zero, saturated at +-ldpc_max_channel_llr.
 void copy_shifted(int8_t* out, const int8_t* in, std::size_t count, unsigned shift)
 {
-  if (shift == 0) {
-    std::memcpy(out, in, count);
-    return;
-  }
-  const int half = 1 << (shift - 1);
+  const int half = (1 << shift) >> 1;
+  constexpr int max_llr = detail::ldpc_max_channel_llr;
   for (std::size_t i = 0; i != count; ++i) {
     const int value = in[i];
-    const int magnitude = ((value < 0 ? -value : value) + half) >> shift;
+    const int shifted = ((value < 0 ? -value : value) + half) >> shift;
+    const int magnitude = shifted < max_llr ? shifted : max_llr;
     out[i] = static_cast<int8_t>(value < 0 ? -magnitude : magnitude);
   }
 }
@@ -245,9 +244,9 @@ status ldpc_decoder::validate(ldpc_base_graph graph, unsigned lifting_size, std:
   if (config.scaling_q4 == 0 || config.scaling_q4 > 16) {
     return status::error("LDPC decoder: scaling_q4 " + std::to_string(config.scaling_q4) + " outside 1..16");
   }
-  if (config.offset > detail::ldpc_max_message) {
+  if (config.offset > max_offset) {
     return status::error("LDPC decoder: offset " + std::to_string(config.offset) + " outside 0.." +
-                         std::to_string(detail::ldpc_max_message));
+                         std::to_string(max_offset));
   }
   if (config.llr_shift > max_llr_shift) {
     return status::error("LDPC decoder: llr_shift " + std::to_string(config.llr_shift) + " outside 0.." +

@@ -47,8 +47,7 @@ struct avx2_ops {
     const vec factor = _mm256_set1_epi16(static_cast<short>(scaling_q4 << 4));
     const vec low = _mm256_mulhi_epu16(_mm256_unpacklo_epi8(zero(), magnitude), factor);
     const vec high = _mm256_mulhi_epu16(_mm256_unpackhi_epi8(zero(), magnitude), factor);
-    const vec scaled =
-        _mm256_min_epu8(_mm256_packus_epi16(low, high), _mm256_set1_epi8(static_cast<char>(ldpc_max_message)));
+    const vec scaled = _mm256_min_epu8(_mm256_packus_epi16(low, high), _mm256_set1_epi8(static_cast<char>(ldpc_max_message)));
     return _mm256_subs_epu8(scaled, _mm256_set1_epi8(static_cast<char>(offset)));
   }
   static bool any_negative(vec a) { return _mm256_movemask_epi8(a) != 0; }

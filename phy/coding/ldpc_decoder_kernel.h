@@ -49,8 +49,8 @@ public:
 private:
   static unsigned nof_lanes(unsigned lifting_size) { return (lifting_size + width - 1) / width * width; }
 
-  /// Variable-to-check message: a-posteriori LLR minus the row's previous check-to-variable message (0 before the
-  /// row's first update).
+  /// Variable-to-check message: a-posteriori LLR minus the row's previous check-to-variable message (none before
+  /// the first update).
   template <bool first_iteration>
   static vec extrinsic(const int8_t* llr, const int8_t* message) noexcept
   {
@@ -90,11 +90,13 @@ private:
     const unsigned lanes = nof_lanes(z);
     for (unsigned lane = 0; lane != lanes; lane += width) {
       // Smallest and second smallest magnitude and the sign product of the variable-to-check messages.
+      vec extrinsics[ldpc_max_row_degree];
       vec min1 = Ops::all_ones();
       vec min2 = Ops::all_ones();
       vec sign = Ops::zero();
       for (unsigned k = 0; k != degree; ++k) {
         const vec t = extrinsic<first_iteration>(source[k] + position[k], message[k] + lane);
+        extrinsics[k] = t;
         const vec m = Ops::abs(t);
         min2 = Ops::min_u(min2, Ops::max_u(min1, m));
         min1 = Ops::min_u(min1, m);
@@ -104,7 +106,7 @@ private:
       const vec magnitude2 = Ops::scale(min2, s.scaling_q4, s.offset);
       // The edge holding the minimum gets the second minimum (on ties both are equal), the others the minimum.
       for (unsigned k = 0; k != degree; ++k) {
-        const vec t = extrinsic<first_iteration>(source[k] + position[k], message[k] + lane);
+        const vec t = extrinsics[k];
         const vec magnitude = Ops::select_eq(Ops::abs(t), min1, magnitude2, magnitude1);
         const vec r = Ops::apply_sign(magnitude, Ops::bit_xor(sign, t));
         Ops::store(message[k] + lane, r);

@@ -14,9 +14,13 @@ namespace airan::phy::detail {
 /// Largest number of non-zero entries in one row of either base graph (BG1 rows 0..3).
 constexpr unsigned ldpc_max_row_degree = 19;
 
-/// Saturation of the check-to-variable message magnitudes. Well below the a-posteriori range (127) so that the
-/// layered update of a saturated a-posteriori LLR (subtract the old message, add the new) cannot swing its sign.
-constexpr unsigned ldpc_max_message = 31;
+/// Fixed point. The a-posteriori LLRs saturate at +-127. A layered update takes the row's old message out of an
+/// a-posteriori LLR and puts the new one in; once the LLR has saturated, what is taken out may exceed what the
+/// saturated value still holds, so messages must stay well below 127 for such updates not to drain it (at 0.75
+/// scaling a saturated check must still send the largest message: 0.75 * (127 - 40) >= 40). Channel LLRs stay
+/// below the largest message so that a check sure of itself can overturn a wrong degree-1 parity bit.
+constexpr unsigned ldpc_max_message = 40;
+constexpr unsigned ldpc_max_channel_llr = ldpc_max_message - 1;
 
 /// Widest kernel vector, in lanes (bytes). Lanes are padded to a multiple of it.
 constexpr unsigned ldpc_max_vector_width = 32;

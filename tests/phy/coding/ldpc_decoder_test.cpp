@@ -56,10 +56,10 @@ decoded run(ldpc_decoder& decoder, const std::vector<int8_t>& llrs, ldpc_base_gr
 }
 
 /// Layered min-sum written plainly from its definition, one check and one edge at a time on int LLRs: inputs
-/// divided by 2^llr_shift rounding half away from zero; the rows are those whose parity column block holds a given
-/// bit (or the 4 core rows), in order; per check, the message to a variable is the min over the other variables'
-/// |app - previous message| (saturated to 8 bits), scaled, capped at 31, offset, with the sign product of the
-/// others; app = clamp(extrinsic + message, -127, 127).
+/// divided by 2^llr_shift rounding half away from zero and clamped to +-39; the rows are those whose parity column
+/// block holds a given bit (or the 4 core rows), in order; per check, the message to a variable is the min over
+/// the other variables' |app - previous message| (saturated to 8 bits), scaled, capped at 40, offset, with the sign
+/// product of the others; app = clamp(extrinsic + message, -127, 127).
 decoded reference_decode(const std::vector<int8_t>& llrs, ldpc_base_graph graph, unsigned z,
                          const ldpc_decoder_config& config)
 {
@@ -69,7 +69,7 @@ decoded reference_decode(const std::vector<int8_t>& llrs, ldpc_base_graph graph,
   std::vector<int> app(std::size_t{bg.nof_cols} * z, 0);
   const double divisor = std::ldexp(1.0, static_cast<int>(config.llr_shift));
   for (std::size_t k = 0; k != n; ++k) {
-    app[2 * z + k] = static_cast<int>(std::round(llrs[k] / divisor));
+    app[2 * z + k] = std::clamp(static_cast<int>(std::round(llrs[k] / divisor)), -39, 39);
   }
   std::vector<unsigned> rows;
   for (unsigned row = 0; row != bg.nof_rows; ++row) {
@@ -116,7 +116,7 @@ decoded reference_decode(const std::vector<int8_t>& llrs, ldpc_base_graph graph,
           const int t = extrinsic[k];
           const int others_min = std::abs(t) == magnitudes[0] ? magnitudes[1] : magnitudes[0];
           const int magnitude =
-              std::max(std::min(others_min * static_cast<int>(config.scaling_q4) / 16, 31) -
+              std::max(std::min(others_min * static_cast<int>(config.scaling_q4) / 16, 40) -
                            static_cast<int>(config.offset),
                        0);
           const bool negative = (negatives - (t < 0 ? 1 : 0)) % 2 != 0;
@@ -191,9 +191,9 @@ TEST_CASE("ldpc_decoder: validate rejects invalid parameters")
   bad.scaling_q4 = 17;
   CHECK_FALSE(ldpc_decoder::validate(ldpc_base_graph::bg1, 384, 1000, bad).is_ok());
   bad = ok;
-  bad.offset = 31;
+  bad.offset = 40;
   CHECK(ldpc_decoder::validate(ldpc_base_graph::bg1, 384, 1000, bad).is_ok());
-  bad.offset = 32;
+  bad.offset = 41;
   CHECK_FALSE(ldpc_decoder::validate(ldpc_base_graph::bg1, 384, 1000, bad).is_ok());
   bad = ok;
   bad.llr_shift = 3;
