@@ -9,6 +9,8 @@
 
 #include <cassert>
 #include <cstdint>
+#include <cstring>
+#include <span>
 
 namespace airan::phy::detail {
 
@@ -17,7 +19,8 @@ namespace airan::phy::detail {
 ///   adds, subs: signed saturating;  abs: |a| read as unsigned (abs(-128) = 128);
 ///   min_u, max_u: unsigned;  bit_or, bit_xor;
 ///   select_eq(a, b, x, y): a == b ? x : y;  apply_sign(m, s): s < 0 ? -m : m (m <= 127);
-///   clamp_llr(a): max(a, -127);  any_negative(a);
+///   clamp_llr(a): max(a, -127);  any_negative(a);  sign_bit(a): a < 0 ? 1 : 0;
+///   condition(a, shift): sign(a) * min((|a| + 2^shift / 2) >> shift, ldpc_max_channel_llr);
 ///   scale(m, scaling_q4, offset): max(min(floor(m * scaling_q4 / 16), ldpc_max_message) - offset, 0), m unsigned.
 template <class Ops>
 class ldpc_layered_kernel {
@@ -25,8 +28,10 @@ class ldpc_layered_kernel {
   static constexpr unsigned width = Ops::width;
 
 public:
-  static ldpc_decode_result run(const ldpc_layered_schedule& s) noexcept
+  static ldpc_decode_result decode(const ldpc_layered_schedule& s, std::span<const int8_t> llrs,
+                                   std::span<uint8_t> info_bits) noexcept
   {
+    load_channel(s, llrs);
     unsigned iteration = 0;
     bool parity_ok = false;
     while (iteration != s.max_iterations) {
@@ -43,11 +48,74 @@ public:
         }
       }
     }
+    write_hard_decisions(s, iteration, info_bits);
     return {iteration, parity_ok};
   }
 
 private:
   static unsigned nof_lanes(unsigned lifting_size) { return (lifting_size + width - 1) / width * width; }
+
+  /// out[i] = op(in[i]) for count values, a vector at a time (the last one through a zero-padded copy).
+  template <class Op>
+  static void transform(int8_t* out, const int8_t* in, std::size_t count, Op op) noexcept
+  {
+    std::size_t i = 0;
+    for (; i + width <= count; i += width) {
+      Ops::store(out + i, op(Ops::load(in + i)));
+    }
+    if (i != count) {
+      int8_t tail[width] = {};
+      std::memcpy(tail, in + i, count - i);
+      Ops::store(tail, op(Ops::load(tail)));
+      std::memcpy(out + i, tail, count - i);
+    }
+  }
+
+  /// Conditioned channel LLRs into copy 0 of every used block, rotated to its frame and periodic over
+  /// [0, Z + ldpc_max_vector_width). Block j holds d_{(j-2)Z .. (j-1)Z-1} (TS 38.212 5.3.2: the first 2Z
+  /// systematic bits are punctured); bits not given are erased (0).
+  static void load_channel(const ldpc_layered_schedule& s, std::span<const int8_t> llrs) noexcept
+  {
+    const unsigned z = s.lifting_size;
+    const unsigned length = z + ldpc_max_vector_width;
+    const unsigned shift = s.llr_shift;
+    const auto condition = [shift](vec v) { return Ops::condition(v, shift); };
+    for (unsigned column = 0; column != s.nof_columns; ++column) {
+      int8_t* buffer = s.columns + static_cast<std::size_t>(2 * column) * s.column_stride;
+      const std::size_t first = column < 2 ? llrs.size() : static_cast<std::size_t>(column - 2) * z;
+      const std::size_t available = first < llrs.size() ? llrs.size() - first : 0;
+      const unsigned given = available < z ? static_cast<unsigned>(available) : z;
+      unsigned bit = s.frame[column];
+      for (unsigned position = 0; position != length;) {
+        const unsigned count = z - bit < length - position ? z - bit : length - position;
+        const unsigned copied = bit < given ? (given - bit < count ? given - bit : count) : 0;
+        if (copied != 0) {
+          transform(buffer + position, llrs.data() + first + bit, copied, condition);
+        }
+        std::memset(buffer + position + copied, 0, count - copied);
+        position += count;
+        bit = 0;
+      }
+    }
+  }
+
+  /// Hard decisions of the info blocks after the given number of iterations, from the copy and frame each block is
+  /// then in (a block changes copy at every update).
+  static void write_hard_decisions(const ldpc_layered_schedule& s, unsigned nof_iterations,
+                                   std::span<uint8_t> info_bits) noexcept
+  {
+    const unsigned z = s.lifting_size;
+    const auto sign_bit = [](vec v) { return Ops::sign_bit(v); };
+    for (unsigned column = 0; column != s.nof_info_columns; ++column) {
+      const unsigned copy = (nof_iterations * s.degree[column]) & 1U;
+      const int8_t* buffer = s.columns + static_cast<std::size_t>(2 * column + copy) * s.column_stride;
+      auto* bits = reinterpret_cast<int8_t*>(info_bits.data() + static_cast<std::size_t>(column) * z);
+      const unsigned position_of_bit0 = (z - s.frame[column]) % z;
+      const unsigned head = z - position_of_bit0;
+      transform(bits, buffer + position_of_bit0, head, sign_bit);
+      transform(bits + head, buffer, position_of_bit0, sign_bit);
+    }
+  }
 
   /// Variable-to-check message: a-posteriori LLR minus the row's previous check-to-variable message (none before
   /// the first update).

@@ -34,13 +34,21 @@ struct scalar_ops {
     return from_unsigned(m > offset ? m - offset : 0);
   }
   static bool any_negative(vec a) { return a < 0; }
+  static vec sign_bit(vec a) { return static_cast<vec>(as_unsigned(a) >> 7); }
+  static vec condition(vec a, unsigned shift)
+  {
+    const unsigned magnitude = (as_unsigned(abs(a)) + ((1U << shift) >> 1)) >> shift;
+    const int limited = static_cast<int>(magnitude < ldpc_max_channel_llr ? magnitude : ldpc_max_channel_llr);
+    return static_cast<vec>(a < 0 ? -limited : limited);
+  }
 };
 
 } // namespace
 
-ldpc_decode_result ldpc_run_layered_scalar(const ldpc_layered_schedule& schedule) noexcept
+ldpc_decode_result ldpc_decode_scalar(const ldpc_layered_schedule& schedule, std::span<const int8_t> llrs,
+                                      std::span<uint8_t> info_bits) noexcept
 {
-  return ldpc_layered_kernel<scalar_ops>::run(schedule);
+  return ldpc_layered_kernel<scalar_ops>::decode(schedule, llrs, info_bits);
 }
 
 } // namespace airan::phy::detail

@@ -4,6 +4,7 @@
 #include "airan/phy/coding/ldpc_decoder.h"
 
 #include <cstdint>
+#include <span>
 
 #if defined(__x86_64__) || defined(__i386__)
 #define AIRAN_LDPC_DECODER_HAVE_AVX2 1
@@ -37,6 +38,10 @@ constexpr unsigned ldpc_max_vector_width = 32;
 /// Lanes: a kernel of width L works on ceil(Z / L) * L lanes; lanes >= Z repeat lanes - Z exactly (periodic
 /// inputs give periodic outputs), so no masking is needed.
 ///
+/// Copy c of block j is at columns + (2 j + c) * column_stride. Blocks 0..nof_columns-1 are used (the info blocks
+/// first, then the parity blocks of the processed rows); block j is updated degree[j] times per iteration and is in
+/// frame frame[j] after a whole iteration; the channel LLRs are loaded into copy 0 in that frame.
+///
 /// Edges are the non-zero entries of the processed rows, in row order; edge e has message_stride bytes of
 /// check-to-variable messages at messages + e * message_stride.
 struct ldpc_layered_schedule {
@@ -55,19 +60,29 @@ struct ldpc_layered_schedule {
   const int8_t* const* checked[2];
   int8_t* messages;
   unsigned message_stride;
+  int8_t* columns;
+  unsigned column_stride;
+  unsigned nof_columns;
+  unsigned nof_info_columns;
+  const unsigned* frame;
+  const unsigned* degree;
   /// Configuration, validated (ldpc_decoder_config).
   unsigned max_iterations;
   bool early_stop;
   unsigned scaling_q4;
   unsigned offset;
+  unsigned llr_shift;
 };
 
-/// Runs the iterations (layered min-sum, syndrome check) with the portable kernel.
-ldpc_decode_result ldpc_run_layered_scalar(const ldpc_layered_schedule& schedule) noexcept;
+/// Decodes with the portable kernel: channel LLRs in, iterations (layered min-sum, syndrome check), hard decisions
+/// of the info blocks out (ldpc_decoder::decode()).
+ldpc_decode_result ldpc_decode_scalar(const ldpc_layered_schedule& schedule, std::span<const int8_t> llrs,
+                                      std::span<uint8_t> info_bits) noexcept;
 
 #ifdef AIRAN_LDPC_DECODER_HAVE_AVX2
-/// Runs the iterations with the AVX2 kernel; the CPU must support AVX2.
-ldpc_decode_result ldpc_run_layered_avx2(const ldpc_layered_schedule& schedule) noexcept;
+/// The same with the AVX2 kernel; the CPU must support AVX2.
+ldpc_decode_result ldpc_decode_avx2(const ldpc_layered_schedule& schedule, std::span<const int8_t> llrs,
+                                    std::span<uint8_t> info_bits) noexcept;
 #endif
 
 } // namespace airan::phy::detail
