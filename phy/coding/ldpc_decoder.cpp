@@ -232,7 +232,6 @@ ldpc_decode_result ldpc_decoder::decode(std::span<uint8_t> info_bits, std::span<
       .target = {d.target[0].data(), d.target[1].data()},
       .checked = {d.checked[0].data(), d.checked[1].data()},
       .messages = d.messages,
-      .message_stride = padded_lanes(z),
       .columns = d.columns,
       .column_stride = d.stride,
       .nof_columns = bg.nof_info_cols + rows,

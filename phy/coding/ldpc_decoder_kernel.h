@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <utility>
 
 namespace airan::phy::detail {
 
@@ -129,41 +130,56 @@ private:
     }
   }
 
-  template <bool first_iteration>
-  static void update_rows(const ldpc_layered_schedule& s, unsigned parity) noexcept
+  using row_update = void (*)(const ldpc_layered_schedule&, unsigned, unsigned) noexcept;
+
+  /// The row update for each row degree 0..ldpc_max_row_degree.
+  template <bool first_iteration, std::size_t... degree>
+  static void update_rows(const ldpc_layered_schedule& s, unsigned parity, std::index_sequence<degree...>) noexcept
   {
+    static constexpr row_update updates[] = {&update_row<first_iteration, static_cast<unsigned>(degree)>...};
     for (unsigned row = 0; row != s.nof_rows; ++row) {
-      update_row<first_iteration>(s, parity, s.row_start[row], s.row_start[row + 1]);
+      const unsigned begin = s.row_start[row];
+      const unsigned row_degree = s.row_start[row + 1] - begin;
+      assert(row_degree <= ldpc_max_row_degree);
+      updates[row_degree](s, parity, begin);
     }
   }
 
-  /// One layer: min-sum check node update of the Z checks of a row and the update of the LLRs of its variables.
   template <bool first_iteration>
-  static void update_row(const ldpc_layered_schedule& s, unsigned parity, unsigned begin, unsigned end) noexcept
+  static void update_rows(const ldpc_layered_schedule& s, unsigned parity) noexcept
+  {
+    update_rows<first_iteration>(s, parity, std::make_index_sequence<ldpc_max_row_degree + 1>{});
+  }
+
+  /// One layer: min-sum check node update of the Z checks of a row and the update of the LLRs of its variables.
+  /// The degree is a template parameter so that the loops over the edges are unrolled: their exits, at a degree
+  /// that changes from row to row, would otherwise be mispredicted twice per chunk of lanes.
+  template <bool first_iteration, unsigned degree>
+  static void update_row(const ldpc_layered_schedule& s, unsigned parity, unsigned begin) noexcept
   {
     const unsigned z = s.lifting_size;
-    const unsigned degree = end - begin;
-    assert(degree <= ldpc_max_row_degree);
-    const int8_t* source[ldpc_max_row_degree];
-    int8_t* target[ldpc_max_row_degree];
-    int8_t* message[ldpc_max_row_degree];
-    unsigned position[ldpc_max_row_degree];
+    const int8_t* source[degree + 1];
+    int8_t* target[degree + 1];
+    unsigned position[degree + 1];
+#pragma GCC unroll 20
     for (unsigned k = 0; k != degree; ++k) {
       source[k] = s.source[parity][begin + k];
       target[k] = s.target[parity][begin + k];
-      message[k] = s.messages + static_cast<std::size_t>(begin + k) * s.message_stride;
       position[k] = s.load_offset[begin + k];
     }
 
     const unsigned lanes = nof_lanes(z);
+    // The row's messages, lane chunk by lane chunk: one sequential stream over the whole iteration.
+    int8_t* message = s.messages + static_cast<std::size_t>(begin) * lanes;
     for (unsigned lane = 0; lane != lanes; lane += width) {
       // Smallest and second smallest magnitude and the sign product of the variable-to-check messages.
-      vec extrinsics[ldpc_max_row_degree];
+      vec extrinsics[degree + 1];
       vec min1 = Ops::all_ones();
       vec min2 = Ops::all_ones();
       vec sign = Ops::zero();
+#pragma GCC unroll 20
       for (unsigned k = 0; k != degree; ++k) {
-        const vec t = extrinsic<first_iteration>(source[k] + position[k], message[k] + lane);
+        const vec t = extrinsic<first_iteration>(source[k] + position[k], message + k * width);
         extrinsics[k] = t;
         const vec m = Ops::abs(t);
         min2 = Ops::min_u(min2, Ops::max_u(min1, m));
@@ -173,19 +189,26 @@ private:
       const vec magnitude1 = Ops::scale(min1, s.scaling_q4, s.offset);
       const vec magnitude2 = Ops::scale(min2, s.scaling_q4, s.offset);
       // The edge holding the minimum gets the second minimum (on ties both are equal), the others the minimum.
+#pragma GCC unroll 20
       for (unsigned k = 0; k != degree; ++k) {
+#ifdef RECOMPUTE
+        const vec t = extrinsic<first_iteration>(source[k] + position[k], message + k * width);
+#else
         const vec t = extrinsics[k];
+#endif
         const vec magnitude = Ops::select_eq(Ops::abs(t), min1, magnitude2, magnitude1);
         const vec r = Ops::apply_sign(magnitude, Ops::bit_xor(sign, t));
-        Ops::store(message[k] + lane, r);
+        Ops::store(message + k * width, r);
         Ops::store(target[k] + lane, Ops::clamp_llr(Ops::adds(t, r)));
         position[k] += width;
         if (position[k] >= z) {
           position[k] -= z;
         }
       }
+      message += degree * width;
     }
     // Periodic extension of the written blocks.
+#pragma GCC unroll 20
     for (unsigned k = 0; k != degree; ++k) {
       Ops::store(target[k] + z, Ops::load(target[k]));
     }

@@ -42,8 +42,9 @@ constexpr unsigned ldpc_max_vector_width = 32;
 /// first, then the parity blocks of the processed rows); block j is updated degree[j] times per iteration and is in
 /// frame frame[j] after a whole iteration; the channel LLRs are loaded into copy 0 in that frame.
 ///
-/// Edges are the non-zero entries of the processed rows, in row order; edge e has message_stride bytes of
-/// check-to-variable messages at messages + e * message_stride.
+/// Edges are the non-zero entries of the processed rows, in row order. The check-to-variable messages of a row start
+/// at messages + (first edge of the row) * lanes and are stored by chunks of L lanes, the row's edges in order
+/// within a chunk.
 struct ldpc_layered_schedule {
   unsigned lifting_size;
   unsigned nof_rows;
@@ -59,7 +60,6 @@ struct ldpc_layered_schedule {
   /// Per edge: the buffer holding the edge's block after an even [0] or odd [1] iteration.
   const int8_t* const* checked[2];
   int8_t* messages;
-  unsigned message_stride;
   int8_t* columns;
   unsigned column_stride;
   unsigned nof_columns;
