@@ -214,36 +214,54 @@ private:
     }
   }
 
+  using row_check = bool (*)(const ldpc_layered_schedule&, unsigned, unsigned) noexcept;
+
   /// True when the hard decisions satisfy every processed parity check (TS 38.212 5.3.2: H x = 0).
   static bool parity_checks_hold(const ldpc_layered_schedule& s, unsigned parity) noexcept
   {
-    const unsigned z = s.lifting_size;
-    const unsigned lanes = nof_lanes(z);
+    return parity_checks_hold(s, parity, std::make_index_sequence<ldpc_max_row_degree + 1>{});
+  }
+
+  template <std::size_t... degree>
+  static bool parity_checks_hold(const ldpc_layered_schedule& s, unsigned parity,
+                                 std::index_sequence<degree...>) noexcept
+  {
+    static constexpr row_check checks[] = {&row_checks_hold<static_cast<unsigned>(degree)>...};
     for (unsigned row = 0; row != s.nof_rows; ++row) {
       const unsigned begin = s.row_start[row];
-      const unsigned degree = s.row_start[row + 1] - begin;
-      const int8_t* const* blocks = s.checked[parity] + begin;
-      unsigned position[ldpc_max_row_degree];
-      for (unsigned k = 0; k != degree; ++k) {
-        position[k] = s.check_offset[begin + k];
-      }
-      vec failed = Ops::zero();
-      for (unsigned lane = 0; lane != lanes; lane += width) {
-        vec sum = Ops::zero();
-        for (unsigned k = 0; k != degree; ++k) {
-          sum = Ops::bit_xor(sum, Ops::load(blocks[k] + position[k]));
-          position[k] += width;
-          if (position[k] >= z) {
-            position[k] -= z;
-          }
-        }
-        failed = Ops::bit_or(failed, sum);
-      }
-      if (Ops::any_negative(failed)) {
+      if (!checks[s.row_start[row + 1] - begin](s, parity, begin)) {
         return false;
       }
     }
     return true;
+  }
+
+  /// True when the Z checks of a row hold: the sign bits of its variables add up to 0.
+  template <unsigned degree>
+  static bool row_checks_hold(const ldpc_layered_schedule& s, unsigned parity, unsigned begin) noexcept
+  {
+    const unsigned z = s.lifting_size;
+    const int8_t* const* blocks = s.checked[parity] + begin;
+    unsigned position[degree + 1];
+#pragma GCC unroll 20
+    for (unsigned k = 0; k != degree; ++k) {
+      position[k] = s.check_offset[begin + k];
+    }
+    vec failed = Ops::zero();
+    const unsigned lanes = nof_lanes(z);
+    for (unsigned lane = 0; lane != lanes; lane += width) {
+      vec sum = Ops::zero();
+#pragma GCC unroll 20
+      for (unsigned k = 0; k != degree; ++k) {
+        sum = Ops::bit_xor(sum, Ops::load(blocks[k] + position[k]));
+        position[k] += width;
+        if (position[k] >= z) {
+          position[k] -= z;
+        }
+      }
+      failed = Ops::bit_or(failed, sum);
+    }
+    return !Ops::any_negative(failed);
   }
 };
 
