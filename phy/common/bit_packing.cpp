@@ -1,6 +1,6 @@
 #include "airan/common/bit_packing.h"
 
-#include <cstring>
+#include "../coding/bit_packing.h"
 
 namespace airan {
 
@@ -8,11 +8,7 @@ void pack_bits(std::span<uint8_t> bytes, std::span<const uint8_t> bits) noexcept
 {
   const std::size_t nof_full = bits.size() / 8;
   for (std::size_t i = 0; i < nof_full; ++i) {
-    // Eight 0/1 bytes to one: gather the low bit of each byte with a multiply (bit 0 of byte 0 becomes the MSB).
-    uint64_t word;
-    std::memcpy(&word, bits.data() + 8 * i, 8);
-    word &= 0x0101010101010101ULL;
-    bytes[i] = static_cast<uint8_t>((word * 0x8040201008040201ULL) >> 56);
+    bytes[i] = phy::detail::pack_byte_msb_first(bits.data() + 8 * i);
   }
   const std::size_t rest = bits.size() % 8;
   if (rest != 0) {
@@ -26,7 +22,11 @@ void pack_bits(std::span<uint8_t> bytes, std::span<const uint8_t> bits) noexcept
 
 void unpack_bits(std::span<uint8_t> bits, std::span<const uint8_t> bytes) noexcept
 {
-  for (std::size_t i = 0; i < bits.size(); ++i) {
+  const std::size_t nof_full = bits.size() / 8;
+  for (std::size_t i = 0; i < nof_full; ++i) {
+    phy::detail::unpack_byte_msb_first(bits.data() + 8 * i, bytes[i]);
+  }
+  for (std::size_t i = 8 * nof_full; i < bits.size(); ++i) {
     bits[i] = static_cast<uint8_t>((bytes[i / 8] >> (7 - i % 8)) & 1U);
   }
 }

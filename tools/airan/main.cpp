@@ -1,9 +1,20 @@
-#include <CLI/CLI.hpp>
+#include "commands.h"
+
+#include <exception>
+#include <iostream>
 
 int main(int argc, char** argv)
 {
   CLI::App app{"airan: GPU-accelerated 5G NR base-station physical layer"};
   app.require_subcommand(1);
-  CLI11_PARSE(app, argc, argv);
+  airan::tools::add_demo_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "airan: " << e.what() << "\n";
+    return 1;
+  }
   return 0;
 }

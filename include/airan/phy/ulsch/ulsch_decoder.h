@@ -1,0 +1,57 @@
+#pragma once
+/// UL-SCH transport channel decoder, the inverse of TS 38.212 6.2: rate dematching with HARQ soft combining, LDPC
+/// decoding, code block and transport block CRC.
+
+#include "airan/phy/coding/harq_buffer.h"
+#include "airan/phy/coding/ldpc_decoder.h"
+#include "airan/phy/coding/segmentation.h"
+#include "airan/phy/ulsch/ulsch_config.h"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace airan::phy {
+
+struct ulsch_decode_result {
+  bool tb_crc_ok = false;
+  unsigned nof_cbs = 0;
+  /// Code blocks whose CRC passed (this transmission or, with HARQ, an earlier one).
+  unsigned nof_cb_crc_ok = 0;
+  /// LDPC iterations summed over the code blocks decoded in this call, and the largest.
+  unsigned total_iterations = 0;
+  unsigned max_iterations = 0;
+  /// Code blocks decoded in this call (those already correct in an earlier transmission are skipped).
+  unsigned nof_cbs_decoded = 0;
+};
+
+class ulsch_decoder {
+public:
+  /// Allocates HARQ soft buffers for nof_harq_processes processes and transport blocks of up to max_tbs bits.
+  ulsch_decoder(unsigned max_tbs, unsigned nof_harq_processes, const ldpc_decoder_config& ldpc_config,
+                ldpc_decoder::simd simd_level = ldpc_decoder::simd::automatic);
+
+  status validate(const ulsch_config& config, unsigned harq_id) const;
+
+  /// Decodes one transmission of a transport block. llrs: the G descrambled LLRs (positive = bit 0);
+  /// tb_bytes receives A/8 bytes. new_data: first transmission (clears the HARQ process), else the soft bits are
+  /// combined with the earlier transmissions of harq_id. config must pass validate().
+  ulsch_decode_result decode(std::span<uint8_t> tb_bytes, std::span<const int8_t> llrs, const ulsch_config& config,
+                             unsigned harq_id, bool new_data) noexcept;
+
+  const ldpc_decoder& ldpc() const { return decoder_; }
+
+private:
+  unsigned max_tbs_;
+  ldpc_decoder_config ldpc_config_;
+  ldpc_decoder decoder_;
+  harq_buffer_pool harq_;
+  /// Decoded systematic bits per HARQ process (C_max x K_max), kept so that correct code blocks need no redecoding.
+  std::vector<uint8_t> cb_bits_;
+  std::vector<uint8_t> cb_crc_ok_;
+  std::vector<unsigned> e_per_cb_;
+  unsigned max_cbs_;
+  unsigned max_cb_bits_;
+};
+
+} // namespace airan::phy

@@ -1,0 +1,11 @@
+#pragma once
+// Subcommands of the airan command line: each registers its options on the parent and runs when selected.
+
+#include <CLI/CLI.hpp>
+
+namespace airan::tools {
+
+/// `airan demo`: transport blocks through the UL-SCH chain, modulation, AWGN and back; BLER per SNR.
+void add_demo_command(CLI::App& app);
+
+} // namespace airan::tools
