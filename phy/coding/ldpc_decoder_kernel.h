@@ -22,7 +22,8 @@ namespace airan::phy::detail {
 ///   select_eq(a, b, x, y): a == b ? x : y;  apply_sign(m, s): s < 0 ? -m : m (m <= 127);
 ///   clamp_llr(a): max(a, -127);  any_negative(a);  sign_bit(a): a < 0 ? 1 : 0;
 ///   condition(a, shift): sign(a) * min((|a| + 2^shift / 2) >> shift, ldpc_max_channel_llr);
-///   scale(m, scaling_q4, offset): max(min(floor(m * scaling_q4 / 16), ldpc_max_message) - offset, 0), m unsigned.
+///   scale(m, scaling_q4, offset): max(min(floor((m * scaling_q4 + 8) / 16), ldpc_max_message) - offset, 0),
+///   m unsigned (rounding, so that a magnitude of 1 is not scaled away).
 template <class Ops>
 class ldpc_layered_kernel {
   using vec = typename Ops::vec;

@@ -29,7 +29,7 @@ struct scalar_ops {
   static vec clamp_llr(vec a) { return a < -127 ? static_cast<vec>(-127) : a; }
   static vec scale(vec magnitude, unsigned scaling_q4, unsigned offset)
   {
-    unsigned m = (as_unsigned(magnitude) * scaling_q4) >> 4;
+    unsigned m = (as_unsigned(magnitude) * scaling_q4 + 8) >> 4;
     m = m < ldpc_max_message ? m : ldpc_max_message;
     return from_unsigned(m > offset ? m - offset : 0);
   }
