@@ -241,6 +241,7 @@ ldpc_decode_result ldpc_decoder::decode(std::span<uint8_t> info_bits, std::span<
       .max_iterations = config.max_iterations,
       .early_stop = config.early_stop,
       .scaling_q4 = config.scaling_q4,
+      .min_magnitude = rows == nof_core_rows ? 1U : 0U,
       .offset = config.offset,
       .llr_shift = config.llr_shift,
   };

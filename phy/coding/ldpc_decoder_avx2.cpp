@@ -43,15 +43,16 @@ struct avx2_ops {
     return _mm256_sign_epi8(magnitude, _mm256_or_si256(sign, _mm256_set1_epi8(1)));
   }
   static vec clamp_llr(vec a) { return _mm256_max_epi8(a, _mm256_set1_epi8(-127)); }
-  // floor((m * q + 8) / 16) = (m * 2^7 * q * 2^4 + 2^14) >> 15: the rounding high product in 16-bit lanes.
-  static vec scale(vec magnitude, unsigned scaling_q4, unsigned offset)
+  // floor(m * q / 16) as the high half of (m << 8) * (q << 4) in 16-bit lanes.
+  static vec scale(vec magnitude, unsigned scaling_q4, unsigned min_magnitude, unsigned offset)
   {
     const vec factor = _mm256_set1_epi16(static_cast<short>(scaling_q4 << 4));
-    const vec low = _mm256_mulhrs_epi16(_mm256_srli_epi16(_mm256_unpacklo_epi8(zero(), magnitude), 1), factor);
-    const vec high = _mm256_mulhrs_epi16(_mm256_srli_epi16(_mm256_unpackhi_epi8(zero(), magnitude), 1), factor);
-    const vec scaled =
-        _mm256_min_epu8(_mm256_packus_epi16(low, high), _mm256_set1_epi8(static_cast<char>(ldpc_max_message)));
-    return _mm256_subs_epu8(scaled, _mm256_set1_epi8(static_cast<char>(offset)));
+    const vec low = _mm256_mulhi_epu16(_mm256_unpacklo_epi8(zero(), magnitude), factor);
+    const vec high = _mm256_mulhi_epu16(_mm256_unpackhi_epi8(zero(), magnitude), factor);
+    const vec lowest = _mm256_min_epu8(magnitude, _mm256_set1_epi8(static_cast<char>(min_magnitude)));
+    const vec scaled = _mm256_max_epu8(_mm256_packus_epi16(low, high), lowest);
+    const vec limited = _mm256_min_epu8(scaled, _mm256_set1_epi8(static_cast<char>(ldpc_max_message)));
+    return _mm256_subs_epu8(limited, _mm256_set1_epi8(static_cast<char>(offset)));
   }
   static bool any_negative(vec a) { return _mm256_movemask_epi8(a) != 0; }
   static vec sign_bit(vec a) { return _mm256_and_si256(_mm256_srli_epi16(a, 7), _mm256_set1_epi8(1)); }

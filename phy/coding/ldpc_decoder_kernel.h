@@ -22,8 +22,8 @@ namespace airan::phy::detail {
 ///   select_eq(a, b, x, y): a == b ? x : y;  apply_sign(m, s): s < 0 ? -m : m (m <= 127);
 ///   clamp_llr(a): max(a, -127);  any_negative(a);  sign_bit(a): a < 0 ? 1 : 0;
 ///   condition(a, shift): sign(a) * min((|a| + 2^shift / 2) >> shift, ldpc_max_channel_llr);
-///   scale(m, scaling_q4, offset): max(min(floor((m * scaling_q4 + 8) / 16), ldpc_max_message) - offset, 0),
-///   m unsigned (rounding, so that a magnitude of 1 is not scaled away).
+///   scale(m, scaling_q4, min_magnitude, offset): max(min(max(floor(m * scaling_q4 / 16), min(m, min_magnitude)),
+///   ldpc_max_message) - offset, 0), m unsigned.
 template <class Ops>
 class ldpc_layered_kernel {
   using vec = typename Ops::vec;
@@ -187,8 +187,8 @@ private:
         min1 = Ops::min_u(min1, m);
         sign = Ops::bit_xor(sign, t);
       }
-      const vec magnitude1 = Ops::scale(min1, s.scaling_q4, s.offset);
-      const vec magnitude2 = Ops::scale(min2, s.scaling_q4, s.offset);
+      const vec magnitude1 = Ops::scale(min1, s.scaling_q4, s.min_magnitude, s.offset);
+      const vec magnitude2 = Ops::scale(min2, s.scaling_q4, s.min_magnitude, s.offset);
       // The edge holding the minimum gets the second minimum (on ties both are equal), the others the minimum.
 #pragma GCC unroll 20
       for (unsigned k = 0; k != degree; ++k) {

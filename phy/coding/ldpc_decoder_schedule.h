@@ -70,6 +70,8 @@ struct ldpc_layered_schedule {
   unsigned max_iterations;
   bool early_stop;
   unsigned scaling_q4;
+  /// Smallest magnitude a nonzero minimum scales to (1 when only the core rows are processed, else 0).
+  unsigned min_magnitude;
   unsigned offset;
   unsigned llr_shift;
 };

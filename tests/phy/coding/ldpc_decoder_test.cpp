@@ -60,8 +60,9 @@ decoded run(ldpc_decoder& decoder, const std::vector<int8_t>& llrs, ldpc_base_gr
 /// Layered min-sum written plainly from its definition, one check and one edge at a time on int LLRs: inputs
 /// divided by 2^llr_shift rounding half away from zero and clamped to +-39; the rows are those whose parity column
 /// block holds a given bit (or the 4 core rows), in order; per check, the message to a variable is the min over
-/// the other variables' |app - previous message| (saturated to 8 bits), scaled (rounding half up), capped at 40, offset, with the sign
-/// product of the others; app = clamp(extrinsic + message, -127, 127).
+/// the other variables' |app - previous message| (saturated to 8 bits), scaled (rounded down, but not below 1 if
+/// only the 4 core rows are processed), capped at 40, offset, with the sign product of the others;
+/// app = clamp(extrinsic + message, -127, 127).
 decoded reference_decode(const std::vector<int8_t>& llrs, ldpc_base_graph graph, unsigned z,
                          const ldpc_decoder_config& config)
 {
@@ -117,8 +118,10 @@ decoded reference_decode(const std::vector<int8_t>& llrs, ldpc_base_graph graph,
         for (unsigned k = 0; k != extrinsic.size(); ++k) {
           const int t = extrinsic[k];
           const int others_min = std::abs(t) == magnitudes[0] ? magnitudes[1] : magnitudes[0];
+          const int scaled = std::max(others_min * static_cast<int>(config.scaling_q4) / 16,
+                                      rows.size() == 4 ? std::min(others_min, 1) : 0);
           const int magnitude =
-              std::max(std::min((others_min * static_cast<int>(config.scaling_q4) + 8) / 16, 40) -
+              std::max(std::min(scaled, 40) -
                            static_cast<int>(config.offset),
                        0);
           const bool negative = (negatives - (t < 0 ? 1 : 0)) % 2 != 0;

@@ -17,10 +17,12 @@ namespace airan::phy {
 /// Fixed point: the input LLRs are divided by 2^llr_shift (rounding half away from zero) and saturated at +-39,
 /// a-posteriori LLRs saturate at +-127 and check-to-variable messages at +-40 (well below 127: the layered update
 /// of a saturated a-posteriori LLR cannot drain it; above the channel range: a wrong parity bit of degree 1 can be
-/// overturned). The message sent on an edge has magnitude max(min(round(m * scaling_q4 / 16), 40) - offset, 0),
+/// overturned). The message sent on an edge has magnitude max(min(floor(m * scaling_q4 / 16), 40) - offset, 0),
 /// where m is the smallest magnitude of the other variable-to-check messages of the check (normalized min-sum for
-/// scaling_q4 < 16, offset min-sum for offset > 0). About 4 input steps per natural unit after the shift decode
-/// best (2 lose about 0.1 dB at high rates, 8 lose at high SNR), so llr_shift = 1 suits LLRs at 8 steps per natural
+/// scaling_q4 < 16, offset min-sum for offset > 0). Rounding down helps at low and medium rates; when only the 4
+/// core rows are processed (the highest rates) a nonzero m scales to at least 1 instead, so that the chains of
+/// erased core parity bits are still recovered. About 4 input steps per natural unit after the shift decode best
+/// (2 lose about 0.1 dB at high rates, 8 lose at high SNR), so llr_shift = 1 suits LLRs at 8 steps per natural
 /// unit (the soft demapper's default scale), 0 suits 4, 2 suits 16.
 struct ldpc_decoder_config {
   /// Maximum number of iterations (one iteration = one pass over all processed check rows), 1..64.
