@@ -20,6 +20,7 @@ constexpr unsigned max_nof_rows = 46;     // BG1
 constexpr unsigned max_nof_edges = 316;   // BG1
 constexpr unsigned max_nof_iterations = 64;
 constexpr unsigned max_llr_shift = 3;
+constexpr unsigned max_offset = detail::ldpc_max_message;
 constexpr unsigned nof_punctured_columns = 2; // TS 38.212 5.3.2: the first 2Z systematic bits are not sent.
 constexpr unsigned nof_core_rows = 4;
 constexpr std::size_t alignment = 64;
@@ -44,55 +45,6 @@ unsigned nof_processed_rows(const ldpc_base_graph_info& graph, unsigned lifting_
   const std::size_t covered_columns = nof_punctured_columns + (nof_llrs + lifting_size - 1) / lifting_size;
   const std::size_t rows = covered_columns > graph.nof_info_cols ? covered_columns - graph.nof_info_cols : 0;
   return static_cast<unsigned>(std::clamp<std::size_t>(rows, nof_core_rows, graph.nof_rows));
-}
-
-/// out[i] = in[i] / 2^shift, rounded half away from zero.
-void copy_shifted(int8_t* out, const int8_t* in, std::size_t count, unsigned shift)
-{
-  if (shift == 0) {
-    std::memcpy(out, in, count);
-    return;
-  }
-  const int half = 1 << (shift - 1);
-  for (std::size_t i = 0; i != count; ++i) {
-    const int value = in[i];
-    const int magnitude = ((value < 0 ? -value : value) + half) >> shift;
-    out[i] = static_cast<int8_t>(value < 0 ? -magnitude : magnitude);
-  }
-}
-
-/// Writes the periodic, rotated buffer of one column block: position q < Z + ldpc_max_vector_width holds bit
-/// (frame + q) mod Z, whose LLR is values[bit] / 2^shift if given, else 0 (erased).
-void fill_column(int8_t* buffer, std::span<const int8_t> values, unsigned lifting_size, unsigned frame,
-                 unsigned shift)
-{
-  const unsigned length = lifting_size + ldpc_max_vector_width;
-  unsigned bit = frame;
-  for (unsigned position = 0; position != length;) {
-    const unsigned count = std::min(lifting_size - bit, length - position);
-    const std::size_t given = bit < values.size() ? std::min<std::size_t>(values.size() - bit, count) : 0;
-    copy_shifted(buffer + position, values.data() + bit, given, shift);
-    std::memset(buffer + position + given, 0, count - given);
-    position += count;
-    bit = 0;
-  }
-}
-
-/// Hard decisions: bit 1 where the LLR is negative.
-void hard_decisions(uint8_t* bits, const int8_t* llrs, std::size_t count)
-{
-  for (std::size_t i = 0; i != count; ++i) {
-    bits[i] = static_cast<uint8_t>(static_cast<uint8_t>(llrs[i]) >> 7);
-  }
-}
-
-/// Hard decisions of the Z bits of a block stored in the given frame.
-void write_hard_decisions(uint8_t* bits, const int8_t* buffer, unsigned lifting_size, unsigned frame)
-{
-  const unsigned position_of_bit0 = (lifting_size - frame) % lifting_size;
-  const unsigned head = lifting_size - position_of_bit0;
-  hard_decisions(bits, buffer + position_of_bit0, head);
-  hard_decisions(bits + head, buffer, position_of_bit0);
 }
 
 ldpc_decoder::simd best_supported(ldpc_decoder::simd level)
@@ -245,9 +197,9 @@ status ldpc_decoder::validate(ldpc_base_graph graph, unsigned lifting_size, std:
   if (config.scaling_q4 == 0 || config.scaling_q4 > 16) {
     return status::error("LDPC decoder: scaling_q4 " + std::to_string(config.scaling_q4) + " outside 1..16");
   }
-  if (config.offset > detail::ldpc_max_message) {
+  if (config.offset > max_offset) {
     return status::error("LDPC decoder: offset " + std::to_string(config.offset) + " outside 0.." +
-                         std::to_string(detail::ldpc_max_message));
+                         std::to_string(max_offset));
   }
   if (config.llr_shift > max_llr_shift) {
     return status::error("LDPC decoder: llr_shift " + std::to_string(config.llr_shift) + " outside 0.." +
@@ -270,18 +222,6 @@ ldpc_decode_result ldpc_decoder::decode(std::span<uint8_t> info_bits, std::span<
     d.plan(bg, z, rows);
   }
 
-  // Channel LLRs into copy 0 of every block used, in the block's frame. Block j holds d_{(j-2)Z .. (j-1)Z-1}.
-  const unsigned nof_columns = bg.nof_info_cols + rows;
-  for (unsigned column = 0; column != nof_columns; ++column) {
-    std::span<const int8_t> values;
-    if (column >= nof_punctured_columns) {
-      const std::size_t first = std::size_t{column - nof_punctured_columns} * z;
-      values = llrs.subspan(std::min(first, llrs.size()));
-      values = values.first(std::min<std::size_t>(values.size(), z));
-    }
-    fill_column(d.column_buffer(column, 0), values, z, d.frame[column], config.llr_shift);
-  }
-
   const detail::ldpc_layered_schedule schedule{
       .lifting_size = z,
       .nof_rows = rows,
@@ -292,31 +232,27 @@ ldpc_decode_result ldpc_decoder::decode(std::span<uint8_t> info_bits, std::span<
       .target = {d.target[0].data(), d.target[1].data()},
       .checked = {d.checked[0].data(), d.checked[1].data()},
       .messages = d.messages,
-      .message_stride = padded_lanes(z),
+      .columns = d.columns,
+      .column_stride = d.stride,
+      .nof_columns = bg.nof_info_cols + rows,
+      .nof_info_columns = bg.nof_info_cols,
+      .frame = d.frame.data(),
+      .degree = d.degree.data(),
       .max_iterations = config.max_iterations,
       .early_stop = config.early_stop,
       .scaling_q4 = config.scaling_q4,
+      .min_magnitude = rows == nof_core_rows ? 1U : 0U,
       .offset = config.offset,
+      .llr_shift = config.llr_shift,
   };
-  ldpc_decode_result result{};
   switch (d.level) {
 #ifdef AIRAN_LDPC_DECODER_HAVE_AVX2
     case simd::avx2:
-      result = detail::ldpc_run_layered_avx2(schedule);
-      break;
+      return detail::ldpc_decode_avx2(schedule, llrs, info_bits);
 #endif
     default:
-      result = detail::ldpc_run_layered_scalar(schedule);
-      break;
+      return detail::ldpc_decode_scalar(schedule, llrs, info_bits);
   }
-
-  // After n iterations block j is in copy (n * degree) mod 2 (it changes copy at every update).
-  for (unsigned column = 0; column != bg.nof_info_cols; ++column) {
-    const unsigned copy = (result.nof_iterations * d.degree[column]) & 1U;
-    write_hard_decisions(info_bits.data() + std::size_t{column} * z, d.column_buffer(column, copy), z,
-                         d.frame[column]);
-  }
-  return result;
 }
 
 } // namespace airan::phy

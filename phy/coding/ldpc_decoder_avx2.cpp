@@ -9,6 +9,8 @@
 
 #include <cassert>
 #include <cstdint>
+#include <cstring>
+#include <span>
 
 #pragma GCC push_options
 #pragma GCC target("avx2")
@@ -42,23 +44,36 @@ struct avx2_ops {
   }
   static vec clamp_llr(vec a) { return _mm256_max_epi8(a, _mm256_set1_epi8(-127)); }
   // floor(m * q / 16) as the high half of (m << 8) * (q << 4) in 16-bit lanes.
-  static vec scale(vec magnitude, unsigned scaling_q4, unsigned offset)
+  static vec scale(vec magnitude, unsigned scaling_q4, unsigned min_magnitude, unsigned offset)
   {
     const vec factor = _mm256_set1_epi16(static_cast<short>(scaling_q4 << 4));
     const vec low = _mm256_mulhi_epu16(_mm256_unpacklo_epi8(zero(), magnitude), factor);
     const vec high = _mm256_mulhi_epu16(_mm256_unpackhi_epi8(zero(), magnitude), factor);
-    const vec scaled =
-        _mm256_min_epu8(_mm256_packus_epi16(low, high), _mm256_set1_epi8(static_cast<char>(ldpc_max_message)));
-    return _mm256_subs_epu8(scaled, _mm256_set1_epi8(static_cast<char>(offset)));
+    const vec lowest = _mm256_min_epu8(magnitude, _mm256_set1_epi8(static_cast<char>(min_magnitude)));
+    const vec scaled = _mm256_max_epu8(_mm256_packus_epi16(low, high), lowest);
+    const vec limited = _mm256_min_epu8(scaled, _mm256_set1_epi8(static_cast<char>(ldpc_max_message)));
+    return _mm256_subs_epu8(limited, _mm256_set1_epi8(static_cast<char>(offset)));
   }
   static bool any_negative(vec a) { return _mm256_movemask_epi8(a) != 0; }
+  static vec sign_bit(vec a) { return _mm256_and_si256(_mm256_srli_epi16(a, 7), _mm256_set1_epi8(1)); }
+  // Byte shifts as 16-bit shifts with the bits shifted in from the neighbour byte masked off.
+  static vec condition(vec a, unsigned shift)
+  {
+    const vec half = _mm256_set1_epi8(static_cast<char>((1U << shift) >> 1));
+    const vec rounded = _mm256_adds_epu8(_mm256_abs_epi8(a), half);
+    const vec shifted = _mm256_and_si256(_mm256_srl_epi16(rounded, _mm_cvtsi32_si128(static_cast<int>(shift))),
+                                         _mm256_set1_epi8(static_cast<char>(0xFFU >> shift)));
+    const vec magnitude = _mm256_min_epu8(shifted, _mm256_set1_epi8(static_cast<char>(ldpc_max_channel_llr)));
+    return _mm256_sign_epi8(magnitude, a);
+  }
 };
 
 } // namespace
 
-ldpc_decode_result ldpc_run_layered_avx2(const ldpc_layered_schedule& schedule) noexcept
+ldpc_decode_result ldpc_decode_avx2(const ldpc_layered_schedule& schedule, std::span<const int8_t> llrs,
+                                    std::span<uint8_t> info_bits) noexcept
 {
-  return ldpc_layered_kernel<avx2_ops>::run(schedule);
+  return ldpc_layered_kernel<avx2_ops>::decode(schedule, llrs, info_bits);
 }
 
 } // namespace airan::phy::detail

@@ -27,20 +27,31 @@ struct scalar_ops {
   static vec select_eq(vec a, vec b, vec x, vec y) { return a == b ? x : y; }
   static vec apply_sign(vec magnitude, vec sign) { return static_cast<vec>(sign < 0 ? -magnitude : magnitude); }
   static vec clamp_llr(vec a) { return a < -127 ? static_cast<vec>(-127) : a; }
-  static vec scale(vec magnitude, unsigned scaling_q4, unsigned offset)
+  static vec scale(vec magnitude, unsigned scaling_q4, unsigned min_magnitude, unsigned offset)
   {
-    unsigned m = (as_unsigned(magnitude) * scaling_q4) >> 4;
-    m = m < ldpc_max_message ? m : ldpc_max_message;
-    return from_unsigned(m > offset ? m - offset : 0);
+    const unsigned m = as_unsigned(magnitude);
+    const unsigned lowest = m < min_magnitude ? m : min_magnitude;
+    unsigned scaled = (m * scaling_q4) >> 4;
+    scaled = scaled > lowest ? scaled : lowest;
+    scaled = scaled < ldpc_max_message ? scaled : ldpc_max_message;
+    return from_unsigned(scaled > offset ? scaled - offset : 0);
   }
   static bool any_negative(vec a) { return a < 0; }
+  static vec sign_bit(vec a) { return static_cast<vec>(as_unsigned(a) >> 7); }
+  static vec condition(vec a, unsigned shift)
+  {
+    const unsigned magnitude = (as_unsigned(abs(a)) + ((1U << shift) >> 1)) >> shift;
+    const int limited = static_cast<int>(magnitude < ldpc_max_channel_llr ? magnitude : ldpc_max_channel_llr);
+    return static_cast<vec>(a < 0 ? -limited : limited);
+  }
 };
 
 } // namespace
 
-ldpc_decode_result ldpc_run_layered_scalar(const ldpc_layered_schedule& schedule) noexcept
+ldpc_decode_result ldpc_decode_scalar(const ldpc_layered_schedule& schedule, std::span<const int8_t> llrs,
+                                      std::span<uint8_t> info_bits) noexcept
 {
-  return ldpc_layered_kernel<scalar_ops>::run(schedule);
+  return ldpc_layered_kernel<scalar_ops>::decode(schedule, llrs, info_bits);
 }
 
 } // namespace airan::phy::detail

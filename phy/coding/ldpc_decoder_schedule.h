@@ -4,6 +4,7 @@
 #include "airan/phy/coding/ldpc_decoder.h"
 
 #include <cstdint>
+#include <span>
 
 #if defined(__x86_64__) || defined(__i386__)
 #define AIRAN_LDPC_DECODER_HAVE_AVX2 1
@@ -14,9 +15,13 @@ namespace airan::phy::detail {
 /// Largest number of non-zero entries in one row of either base graph (BG1 rows 0..3).
 constexpr unsigned ldpc_max_row_degree = 19;
 
-/// Saturation of the check-to-variable message magnitudes. Well below the a-posteriori range (127) so that the
-/// layered update of a saturated a-posteriori LLR (subtract the old message, add the new) cannot swing its sign.
-constexpr unsigned ldpc_max_message = 31;
+/// Fixed point. The a-posteriori LLRs saturate at +-127. A layered update takes the row's old message out of an
+/// a-posteriori LLR and puts the new one in; once the LLR has saturated, what is taken out may exceed what the
+/// saturated value still holds, so messages must stay well below 127 for such updates not to drain it (at 0.75
+/// scaling a saturated check must still send the largest message: 0.75 * (127 - 40) >= 40). Channel LLRs stay
+/// below the largest message so that a check sure of itself can overturn a wrong degree-1 parity bit.
+constexpr unsigned ldpc_max_message = 40;
+constexpr unsigned ldpc_max_channel_llr = ldpc_max_message - 1;
 
 /// Widest kernel vector, in lanes (bytes). Lanes are padded to a multiple of it.
 constexpr unsigned ldpc_max_vector_width = 32;
@@ -33,8 +38,13 @@ constexpr unsigned ldpc_max_vector_width = 32;
 /// Lanes: a kernel of width L works on ceil(Z / L) * L lanes; lanes >= Z repeat lanes - Z exactly (periodic
 /// inputs give periodic outputs), so no masking is needed.
 ///
-/// Edges are the non-zero entries of the processed rows, in row order; edge e has message_stride bytes of
-/// check-to-variable messages at messages + e * message_stride.
+/// Copy c of block j is at columns + (2 j + c) * column_stride. Blocks 0..nof_columns-1 are used (the info blocks
+/// first, then the parity blocks of the processed rows); block j is updated degree[j] times per iteration and is in
+/// frame frame[j] after a whole iteration; the channel LLRs are loaded into copy 0 in that frame.
+///
+/// Edges are the non-zero entries of the processed rows, in row order. The check-to-variable messages of a row start
+/// at messages + (first edge of the row) * lanes and are stored by chunks of L lanes, the row's edges in order
+/// within a chunk.
 struct ldpc_layered_schedule {
   unsigned lifting_size;
   unsigned nof_rows;
@@ -50,20 +60,31 @@ struct ldpc_layered_schedule {
   /// Per edge: the buffer holding the edge's block after an even [0] or odd [1] iteration.
   const int8_t* const* checked[2];
   int8_t* messages;
-  unsigned message_stride;
+  int8_t* columns;
+  unsigned column_stride;
+  unsigned nof_columns;
+  unsigned nof_info_columns;
+  const unsigned* frame;
+  const unsigned* degree;
   /// Configuration, validated (ldpc_decoder_config).
   unsigned max_iterations;
   bool early_stop;
   unsigned scaling_q4;
+  /// Smallest magnitude a nonzero minimum scales to (1 when only the core rows are processed, else 0).
+  unsigned min_magnitude;
   unsigned offset;
+  unsigned llr_shift;
 };
 
-/// Runs the iterations (layered min-sum, syndrome check) with the portable kernel.
-ldpc_decode_result ldpc_run_layered_scalar(const ldpc_layered_schedule& schedule) noexcept;
+/// Decodes with the portable kernel: channel LLRs in, iterations (layered min-sum, syndrome check), hard decisions
+/// of the info blocks out (ldpc_decoder::decode()).
+ldpc_decode_result ldpc_decode_scalar(const ldpc_layered_schedule& schedule, std::span<const int8_t> llrs,
+                                      std::span<uint8_t> info_bits) noexcept;
 
 #ifdef AIRAN_LDPC_DECODER_HAVE_AVX2
-/// Runs the iterations with the AVX2 kernel; the CPU must support AVX2.
-ldpc_decode_result ldpc_run_layered_avx2(const ldpc_layered_schedule& schedule) noexcept;
+/// The same with the AVX2 kernel; the CPU must support AVX2.
+ldpc_decode_result ldpc_decode_avx2(const ldpc_layered_schedule& schedule, std::span<const int8_t> llrs,
+                                    std::span<uint8_t> info_bits) noexcept;
 #endif
 
 } // namespace airan::phy::detail

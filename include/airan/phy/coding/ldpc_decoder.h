@@ -14,13 +14,16 @@ namespace airan::phy {
 
 /// Decoder parameters.
 ///
-/// Fixed point: the input LLRs are divided by 2^llr_shift (rounding half away from zero), a-posteriori LLRs
-/// saturate at +-127 and check-to-variable messages at +-31. The message sent on an edge has magnitude
-/// max(min(floor(m * scaling_q4 / 16), 31) - offset, 0), where m is the smallest magnitude of the other
-/// variable-to-check messages of the check (normalized min-sum for scaling_q4 < 16, offset min-sum for offset > 0).
-/// Headroom matters as much as resolution: about 4 steps per natural unit after the shift decode best (2 lose about
-/// 0.1 dB at high rates, 8 or more saturate and break down at high SNR), so llr_shift = 1 suits LLRs at 8 steps per
-/// natural unit (the soft demapper's default scale), 0 suits 4, 2 suits 16.
+/// Fixed point: the input LLRs are divided by 2^llr_shift (rounding half away from zero) and saturated at +-39,
+/// a-posteriori LLRs saturate at +-127 and check-to-variable messages at +-40 (well below 127: the layered update
+/// of a saturated a-posteriori LLR cannot drain it; above the channel range: a wrong parity bit of degree 1 can be
+/// overturned). The message sent on an edge has magnitude max(min(floor(m * scaling_q4 / 16), 40) - offset, 0),
+/// where m is the smallest magnitude of the other variable-to-check messages of the check (normalized min-sum for
+/// scaling_q4 < 16, offset min-sum for offset > 0). Rounding down helps at low and medium rates; when only the 4
+/// core rows are processed (the highest rates) a nonzero m scales to at least 1 instead, so that the chains of
+/// erased core parity bits are still recovered. About 4 input steps per natural unit after the shift decode best
+/// (2 lose about 0.1 dB at high rates, 8 lose at high SNR), so llr_shift = 1 suits LLRs at 8 steps per natural
+/// unit (the soft demapper's default scale), 0 suits 4, 2 suits 16.
 struct ldpc_decoder_config {
   /// Maximum number of iterations (one iteration = one pass over all processed check rows), 1..64.
   unsigned max_iterations = 6;
@@ -28,7 +31,7 @@ struct ldpc_decoder_config {
   bool early_stop = true;
   /// Normalization factor in sixteenths, 1..16 (12 = 0.75, 16 = plain min-sum).
   unsigned scaling_q4 = 12;
-  /// Offset in LLR units after the input shift, 0..31 (0 = no offset).
+  /// Offset in LLR units after the input shift, 0..40 (0 = no offset).
   unsigned offset = 0;
   /// Right shift of the input LLRs, 0..3.
   unsigned llr_shift = 1;
