@@ -29,6 +29,20 @@ struct pusch_receiver_config {
   ldpc_decoder_config ldpc{};
 };
 
+/// Processing time of each receiver stage for one PUSCH, microseconds (steady clock, this thread).
+struct pusch_stage_times_us {
+  float channel_estimation = 0.0f;
+  /// Gathering data REs, MMSE(-IRC) equalization, DFT-s-OFDM inverse transform and layer demapping.
+  float equalization = 0.0f;
+  /// Soft demapping and descrambling.
+  float demapping = 0.0f;
+  /// EVM and SINR measurements.
+  float measurements = 0.0f;
+  /// Rate dematching, HARQ combining, LDPC decoding and CRC checks.
+  float decoding = 0.0f;
+  float total = 0.0f;
+};
+
 /// Measurements and decoding results of one PUSCH.
 struct pusch_rx_result {
   bool tb_crc_ok = false;
@@ -40,13 +54,14 @@ struct pusch_rx_result {
   unsigned max_ldpc_iterations = 0;
   /// Mean post-equalization SINR over the data REs and layers (dB).
   float sinr_db = 0.0f;
-  /// EVM of the equalized data symbols against their nearest constellation points (percent, RMS).
+  /// EVM of the equalized data symbols against their nearest constellation points (percent, RMS; every 8th symbol).
   float evm_percent = 0.0f;
   /// Estimates from the DM-RS: timing offset (s), carrier frequency offset (Hz; 0 with a single DM-RS symbol),
   /// mean SNR over ports (dB).
   float time_offset_s = 0.0f;
   float cfo_hz = 0.0f;
   float dmrs_snr_db = 0.0f;
+  pusch_stage_times_us times;
 };
 
 class pusch_receiver {
