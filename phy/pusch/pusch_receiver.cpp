@@ -158,7 +158,7 @@ struct pusch_receiver::impl {
         bits[std::size_t{i} * qm + b] = llrs[std::size_t{i} * evm_stride * qm + b] < 0 ? 1 : 0;
       }
     }
-    // pi/2-BPSK depends on the symbol index: sampling at an even stride keeps its parity.
+    // Symbol-index independent mapping: PUSCH here never uses pi/2-BPSK (no tp-pi2BPSK, see pusch_codeword.h).
     modulate(std::span(reference).first(nof_sampled), bits, modulation);
     double error = 0.0;
     double power = 0.0;
