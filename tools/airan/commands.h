@@ -8,4 +8,7 @@ namespace airan::tools {
 /// `airan demo`: transport blocks through the UL-SCH chain, modulation, AWGN and back; BLER per SNR.
 void add_demo_command(CLI::App& app);
 
+/// `airan run`: decodes test vectors and compares them with their expectations; sets exit_code (0: all passed).
+void add_run_command(CLI::App& app, int& exit_code);
+
 } // namespace airan::tools

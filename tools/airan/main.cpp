@@ -7,7 +7,9 @@ int main(int argc, char** argv)
 {
   CLI::App app{"airan: GPU-accelerated 5G NR base-station physical layer"};
   app.require_subcommand(1);
+  int exit_code = 0;
   airan::tools::add_demo_command(app);
+  airan::tools::add_run_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -16,5 +18,5 @@ int main(int argc, char** argv)
     std::cerr << "airan: " << e.what() << "\n";
     return 1;
   }
-  return 0;
+  return exit_code;
 }

@@ -1,6 +1,6 @@
 // The UL-SCH chain against testvectors/ulsch/ (reference data of an independent implementation).
 #include "airan/common/bit_packing.h"
-#include "airan/io/hdf5_file.h"
+#include "airan/io/testvector.h"
 #include "airan/phy/coding/scrambling.h"
 #include "airan/phy/ulsch/ulsch_decoder.h"
 #include "airan/phy/ulsch/ulsch_encoder.h"
@@ -15,40 +15,14 @@ using namespace airan::phy;
 
 namespace {
 
-struct ulsch_vector {
-  ulsch_config config{};
-  uint32_t rnti = 0;
-  uint32_t n_id = 0;
-  std::vector<uint8_t> tb_bits;
-  std::vector<uint8_t> coded_bits;
-  std::vector<uint8_t> scrambled_bits;
-};
+using ulsch_vector = io::ulsch_coding_vector;
 
 ulsch_vector load(const std::string& name)
 {
-  io::hdf5_file f;
-  const std::string path = std::string(AIRAN_TESTVECTOR_DIR) + "/ulsch/" + name + ".h5";
-  REQUIRE_MESSAGE(io::hdf5_file::open(path, f).is_ok(), path);
   ulsch_vector v;
-  uint32_t schema = 0;
-  double rate = 0;
-  std::string kind;
-  REQUIRE(f.read_attribute("schema_version", schema).is_ok());
-  REQUIRE(schema == 1);
-  REQUIRE(f.read_attribute("kind", kind).is_ok());
-  REQUIRE(kind == "ulsch_coding");
-  REQUIRE(f.read_attribute("tbs", v.config.tbs).is_ok());
-  REQUIRE(f.read_attribute("nof_coded_bits", v.config.nof_coded_bits).is_ok());
-  REQUIRE(f.read_attribute("target_code_rate", rate).is_ok());
-  REQUIRE(f.read_attribute("modulation_order", v.config.modulation_order).is_ok());
-  REQUIRE(f.read_attribute("nof_layers", v.config.nof_layers).is_ok());
-  REQUIRE(f.read_attribute("rv", v.config.rv).is_ok());
-  REQUIRE(f.read_attribute("rnti", v.rnti).is_ok());
-  REQUIRE(f.read_attribute("n_id", v.n_id).is_ok());
-  REQUIRE(f.read_dataset("tb_bits", v.tb_bits).is_ok());
-  REQUIRE(f.read_dataset("coded_bits", v.coded_bits).is_ok());
-  REQUIRE(f.read_dataset("scrambled_bits", v.scrambled_bits).is_ok());
-  v.config.target_code_rate = static_cast<float>(rate);
+  const std::string path = std::string(AIRAN_TESTVECTOR_DIR) + "/ulsch/" + name + ".h5";
+  const status s = io::load_ulsch_coding_vector(path, v);
+  REQUIRE_MESSAGE(s.is_ok(), s.message());
   return v;
 }
 
