@@ -2,7 +2,6 @@
 
 #include "iq_compression_kernels.h"
 
-#include <bit>
 #include <cassert>
 #include <string>
 
@@ -44,20 +43,7 @@ status validate(const compression_params& params)
 
 unsigned bfp_exponent(int32_t max_value, int32_t min_value, unsigned iq_width) noexcept
 {
-  const auto fits = [&](unsigned exponent) {
-    const int64_t half  = (int64_t{1} << exponent) >> 1;
-    const int64_t limit = int64_t{1} << (iq_width - 1 + exponent);
-    return max_value + half < limit && min_value + half >= -limit;
-  };
-  // Without rounding the exponent would be the signed bit width of the largest magnitude minus the mantissa width;
-  // rounding at e fits only if truncation fits at e + 1, so the search starts one below that.
-  const int32_t  magnitude = std::max(max_value, ~min_value);
-  const unsigned bits      = static_cast<unsigned>(std::bit_width(static_cast<uint32_t>(std::max(magnitude, 0)))) + 1;
-  unsigned       exponent  = bits > iq_width + 1 ? bits - iq_width - 1 : 0;
-  while (exponent < 15 && !fits(exponent)) {
-    ++exponent;
-  }
-  return exponent;
+  return detail::block_exponent(max_value, min_value, iq_width);
 }
 
 namespace detail {
@@ -102,7 +88,7 @@ void compress_prb(uint8_t* p, int32_t* values, const prb_format& format)
 {
   if (format.has_exponent != 0) {
     const auto [min_value, max_value] = std::minmax_element(values, values + nof_values_per_prb);
-    const unsigned exponent           = bfp_exponent(*max_value, *min_value, format.width);
+    const unsigned exponent           = block_exponent(*max_value, *min_value, format.width);
     for (unsigned k = 0; k != nof_values_per_prb; ++k) {
       values[k] = bfp_mantissa(values[k], exponent, format.width);
     }

@@ -3,7 +3,7 @@
 // 4 from a 16-byte load w/2 bytes further (bit offset 4 when w is odd). A byte shuffle gathers, for each value, the
 // 4 bytes that hold it into a 32-bit lane in big-endian order; a variable left shift drops the bits of the values
 // before it and an arithmetic right shift by 32 - w sign-extends it. Packing merges neighbours with 64-bit shifts
-// (2 values, then 4 per 128-bit lane) and joins the two lanes in a 128-bit integer.
+// (2 values, then 4 per 128-bit lane) and a byte shuffle puts the two 4-value strings in place.
 //
 // The loads and stores reach up to 16 bytes past a group, so the PRBs near the end of a span go through a stack
 // copy. Functions carry target("avx2") attributes (no file-wide pragma) so that nothing outside them uses AVX2.
@@ -27,8 +27,6 @@ bool cpu_has_avx2() noexcept
 }
 
 namespace {
-
-__extension__ typedef unsigned __int128 uint128;
 
 /// Byte shuffle and left shifts that unpack one group of 8 values (see the file comment).
 struct unpack_pattern {
@@ -138,30 +136,74 @@ decompress_prb(int16_t* out, const uint8_t* p, const prb_format& format, const u
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), _mm256_castsi256_si128(second));
 }
 
-inline void store_be64(uint8_t* p, uint64_t value)
+/// Byte shuffle and 64-bit shifts that turn the two 4-value strings of a group into its bytes (see pack_group()).
+struct pack_pattern {
+  uint8_t shuffle[32];
+  int64_t shift[4];
+};
+
+constexpr pack_pattern make_pack_pattern(unsigned width)
 {
-  value = __builtin_bswap64(value);
-  std::memcpy(p, &value, sizeof(value));
+  pack_pattern   pattern{};
+  const unsigned odd    = width % 2;
+  const unsigned offset = width / 2;
+  // The first string is left-aligned in its 64 bits; the second one too, or 4 bits short of it when it starts in
+  // the middle of a byte (odd width), so that it can be ORed into place byte-wise.
+  pattern.shift[0] = 64 - 4 * width;
+  pattern.shift[2] = 64 - 4 * width - 4 * odd;
+  for (unsigned j = 0; j != 16; ++j) {
+    // Both strings are byte-reversed (big-endian); the second one moves to byte width / 2.
+    pattern.shuffle[j]      = static_cast<uint8_t>(j < 8 ? 7 - j : 0x80);
+    pattern.shuffle[16 + j] = static_cast<uint8_t>(j >= offset && j < offset + 8 ? 7 - (j - offset) : 0x80);
+  }
+  return pattern;
 }
 
-/// Writes the low width bits of the 8 lanes of q (masked to width bits) MSB first: width bytes, and zeros up to
-/// 16 bytes from p.
-[[gnu::target("avx2")]] inline void pack_group(uint8_t* p, __m256i q, unsigned width)
+constexpr std::array<pack_pattern, 17> make_pack_patterns()
+{
+  std::array<pack_pattern, 17> patterns{};
+  for (unsigned width = 1; width <= 16; ++width) {
+    patterns[width] = make_pack_pattern(width);
+  }
+  return patterns;
+}
+
+constexpr std::array<pack_pattern, 17> pack_patterns = make_pack_patterns();
+
+/// The constants of the packing of one width.
+struct packer {
+  __m256i  shuffle;
+  __m256i  shift;
+  __m128i  pair_shift;
+  __m128i  quad_shift;
+  unsigned width;
+};
+
+[[gnu::target("avx2")]] inline packer make_packer(unsigned width)
+{
+  const pack_pattern& pattern = pack_patterns[width];
+  return {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(pattern.shuffle)),
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pattern.shift)),
+          _mm_cvtsi32_si128(static_cast<int>(width)), _mm_cvtsi32_si128(static_cast<int>(2 * width)), width};
+}
+
+/// Writes the low width bits of the 8 lanes of q (masked to width bits) MSB first: width bytes, then zeros up to
+/// 16 bytes from p. Neighbours merge in 64-bit lanes into (q0 q1), then (q0 q1 q2 q3) in the low 64 bits of each
+/// 128-bit lane; one shuffle byte-reverses both strings and moves the second after the first.
+[[gnu::target("avx2")]] inline void pack_group(uint8_t* p, __m256i q, const packer& k)
 {
   const __m256i low_lanes = _mm256_set1_epi64x(0xFFFFFFFF);
-  const __m256i pairs     = _mm256_or_si256(_mm256_sll_epi64(_mm256_and_si256(q, low_lanes), _mm_cvtsi32_si128(width)),
-                                            _mm256_srli_epi64(q, 32));
-  const __m256i quads     = _mm256_or_si256(_mm256_sll_epi64(pairs, _mm_cvtsi32_si128(2 * width)),
-                                            _mm256_bsrli_epi128(pairs, 8));
-  const auto    first     = static_cast<uint64_t>(_mm256_extract_epi64(quads, 0));
-  const auto    second    = static_cast<uint64_t>(_mm256_extract_epi64(quads, 2));
-  const uint128 bits      = (uint128{first} << (4 * width) | second) << (128 - 8 * width);
-  store_be64(p, static_cast<uint64_t>(bits >> 64));
-  store_be64(p + 8, static_cast<uint64_t>(bits));
+  const __m256i pairs =
+      _mm256_or_si256(_mm256_sll_epi64(_mm256_and_si256(q, low_lanes), k.pair_shift), _mm256_srli_epi64(q, 32));
+  const __m256i quads = _mm256_or_si256(_mm256_sll_epi64(pairs, k.quad_shift), _mm256_bsrli_epi128(pairs, 8));
+  const __m256i bytes = _mm256_shuffle_epi8(_mm256_sllv_epi64(quads, k.shift), k.shuffle);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p),
+                   _mm_or_si128(_mm256_castsi256_si128(bytes), _mm256_extracti128_si256(bytes, 1)));
 }
 
 /// Compresses the 24 int16-domain values of one PRB given in three vectors of 8.
-[[gnu::target("avx2")]] inline void compress_prb(uint8_t* p, const __m256i (&values)[3], const prb_format& format)
+[[gnu::target("avx2")]] inline void
+compress_prb(uint8_t* p, const __m256i (&values)[3], const prb_format& format, const packer& k)
 {
   unsigned exponent = 0;
   if (format.has_exponent != 0) {
@@ -173,7 +215,7 @@ inline void store_be64(uint8_t* p, uint64_t value)
     min4               = _mm_min_epi32(min4, _mm_shuffle_epi32(min4, 0x4E));
     max4               = _mm_max_epi32(max4, _mm_shuffle_epi32(max4, 0xB1));
     min4               = _mm_min_epi32(min4, _mm_shuffle_epi32(min4, 0xB1));
-    exponent           = bfp_exponent(_mm_cvtsi128_si32(max4), _mm_cvtsi128_si32(min4), format.width);
+    exponent           = block_exponent(_mm_cvtsi128_si32(max4), _mm_cvtsi128_si32(min4), format.width);
     *p++               = static_cast<uint8_t>(exponent);
   }
   const int32_t  top   = (1 << (format.width - 1)) - 1;
@@ -185,7 +227,7 @@ inline void store_be64(uint8_t* p, uint64_t value)
   for (unsigned group = 0; group != 3; ++group) {
     __m256i q = _mm256_sra_epi32(_mm256_add_epi32(values[group], half), shift);
     q         = _mm256_and_si256(_mm256_min_epi32(_mm256_max_epi32(q, low), high), mask);
-    pack_group(p + group * format.width, q, format.width);
+    pack_group(p + group * format.width, q, k);
   }
 }
 
@@ -263,17 +305,18 @@ compress_avx2(std::span<uint8_t> data, std::span<const cf_t> iq, const compressi
   const std::size_t nof_prb = data.size() / format.size;
   assert(data.size() == nof_prb * format.size && iq.size() == nof_prb * nof_subcarriers_per_prb);
   const auto*       in     = reinterpret_cast<const float*>(iq.data());
+  const packer      k      = make_packer(format.width);
   const std::size_t direct = nof_direct_prbs(nof_prb, format, pack_extent(format));
   __m256i           values[3];
   std::size_t       prb = 0;
   for (; prb != direct; ++prb) {
     load_prb(values, in + prb * nof_values_per_prb, gain);
-    compress_prb(data.data() + prb * format.size, values, format);
+    compress_prb(data.data() + prb * format.size, values, format, k);
   }
   for (; prb != nof_prb; ++prb) {
     prb_copy copy;
     load_prb(values, in + prb * nof_values_per_prb, gain);
-    compress_prb(copy.bytes, values, format);
+    compress_prb(copy.bytes, values, format, k);
     std::memcpy(data.data() + prb * format.size, copy.bytes, format.size);
   }
 }
@@ -285,17 +328,18 @@ compress_avx2(std::span<uint8_t> data, std::span<const ci16_t> iq, const compres
   const std::size_t nof_prb = data.size() / format.size;
   assert(data.size() == nof_prb * format.size && iq.size() == nof_prb * nof_subcarriers_per_prb);
   const auto*       in     = reinterpret_cast<const int16_t*>(iq.data());
+  const packer      k      = make_packer(format.width);
   const std::size_t direct = nof_direct_prbs(nof_prb, format, pack_extent(format));
   __m256i           values[3];
   std::size_t       prb = 0;
   for (; prb != direct; ++prb) {
     load_prb(values, in + prb * nof_values_per_prb);
-    compress_prb(data.data() + prb * format.size, values, format);
+    compress_prb(data.data() + prb * format.size, values, format, k);
   }
   for (; prb != nof_prb; ++prb) {
     prb_copy copy;
     load_prb(values, in + prb * nof_values_per_prb);
-    compress_prb(copy.bytes, values, format);
+    compress_prb(copy.bytes, values, format, k);
     std::memcpy(data.data() + prb * format.size, copy.bytes, format.size);
   }
 }

@@ -4,6 +4,7 @@
 #include "airan/io/fronthaul/iq_compression.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace airan::io::detail {
@@ -42,6 +43,23 @@ inline int32_t to_int16_domain(float x, float gain)
   v       = v > -32768.0F ? v : -32768.0F;
   v       = v < 32767.0F ? v : 32767.0F;
   return static_cast<int32_t>(std::nearbyint(v));
+}
+
+/// bfp_exponent(), inline for the kernels.
+inline unsigned block_exponent(int32_t max_value, int32_t min_value, unsigned width)
+{
+  const auto fits = [&](unsigned exponent) {
+    const int64_t half  = (int64_t{1} << exponent) >> 1;
+    const int64_t limit = int64_t{1} << (width - 1 + exponent);
+    return max_value + half < limit && min_value + half >= -limit;
+  };
+  // Truncation (v >> e) fits from e_t = (signed bit width of the largest magnitude) - width on. Rounding fits at e
+  // only if truncation fits at e + 1, and rounding fits at e_t + 1, so the answer is e_t - 1, e_t or e_t + 1.
+  const int32_t  magnitude = std::max(max_value, ~min_value);
+  const unsigned bits      = static_cast<unsigned>(std::bit_width(static_cast<uint32_t>(std::max(magnitude, 0)))) + 1;
+  const unsigned first     = bits > width + 1 ? bits - width - 1 : 0;
+  const unsigned exponent  = first + (fits(first) ? 0 : 1) + (fits(first + 1) ? 0 : 1);
+  return std::min(exponent, 15U);
 }
 
 /// Mantissa of v with exponent e and width w: round(v / 2^e) (halves rounded up), saturated to the w-bit range.
