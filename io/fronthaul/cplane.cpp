@@ -132,20 +132,20 @@ fh_error cplane_section_reader::next(cplane_section& section) noexcept
   if (nof_left_ == 0 || remaining_.size() < fixed_size) {
     return fail(fh_error::truncated_section_header);
   }
-  const uint8_t*              p          = remaining_.data();
-  const detail::section_start start      = detail::read_section_start(p);
-  const uint16_t              mask_word  = load_be16(p + 4);
-  const uint16_t              beam_word  = load_be16(p + 6);
-  const bool                  extended   = (beam_word >> 15) != 0;
-  cplane_section_header&      h          = section.header;
-  h.section_id                           = start.section_id;
-  h.rb                                   = start.rb;
-  h.sym_inc                              = start.sym_inc;
-  h.start_prb                            = start.start_prb;
-  h.re_mask                              = mask_word >> 4;
-  h.nof_symbols                          = mask_word & 0x0F;
-  h.beam_id                              = beam_word & 0x7FFF;
-  h.freq_offset                          = type_ == cplane_section_type::type3 ? sign_extend_24(load_be24(p + 8)) : 0;
+  const uint8_t*              p         = remaining_.data();
+  const detail::section_start start     = detail::read_section_start(p);
+  const uint16_t              mask_word = load_be16(p + 4); // reMask (12 bits) | numSymbol (4 bits)
+  const uint16_t              beam_word = load_be16(p + 6); // ef (1 bit) | beamId (15 bits)
+  const bool                  extended  = (beam_word >> 15) != 0;
+  cplane_section_header&      h         = section.header;
+  h.section_id  = start.section_id;
+  h.rb          = start.rb;
+  h.sym_inc     = start.sym_inc;
+  h.start_prb   = start.start_prb;
+  h.re_mask     = mask_word >> 4;
+  h.nof_symbols = mask_word & 0x0F;
+  h.beam_id     = beam_word & 0x7FFF;
+  h.freq_offset = type_ == cplane_section_type::type3 ? sign_extend_24(load_be24(p + 8)) : 0;
   if (h.nof_symbols == 0 || h.nof_symbols > max_nof_symbols) {
     return fail(fh_error::bad_num_symbol);
   }
@@ -158,9 +158,9 @@ fh_error cplane_section_reader::next(cplane_section& section) noexcept
   } else {
     h.nof_prb = start.num_prb;
   }
-  std::size_t extensions_size        = 0;
-  section.nof_extensions             = 0;
-  section.nof_unknown_extensions     = 0;
+  std::size_t extensions_size    = 0;
+  section.nof_extensions         = 0;
+  section.nof_unknown_extensions = 0;
   if (extended) {
     if (const fh_error error = walk_extensions(remaining_.subspan(fixed_size), extensions_size, section.nof_extensions,
                                                section.nof_unknown_extensions);

@@ -36,13 +36,15 @@ struct exponent_factors {
 
 /// A float sample value in the int16 domain: x gain rounded to nearest (ties to even, the default rounding mode),
 /// saturated to [-32768, 32767], NaN giving -32768. The comparisons are those of the x86 max/min instructions, so
-/// that the AVX2 code gives the same integers.
+/// that the AVX2 code gives the same integers. Adding and subtracting 1.5 2^23 rounds any |v| < 2^22 to an integer
+/// in the current rounding mode, as nearbyint() would, without a library call.
 inline int32_t to_int16_domain(float x, float gain)
 {
-  float v = x * gain;
-  v       = v > -32768.0F ? v : -32768.0F;
-  v       = v < 32767.0F ? v : 32767.0F;
-  return static_cast<int32_t>(std::nearbyint(v));
+  constexpr float round_constant = 0x1.8p23F;
+  float           v              = x * gain;
+  v                              = v > -32768.0F ? v : -32768.0F;
+  v                              = v < 32767.0F ? v : 32767.0F;
+  return static_cast<int32_t>((v + round_constant) - round_constant);
 }
 
 /// bfp_exponent(), inline for the kernels.
