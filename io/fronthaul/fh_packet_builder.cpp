@@ -6,7 +6,6 @@
 #include "byte_order.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace airan::io {
 

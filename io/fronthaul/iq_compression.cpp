@@ -99,7 +99,10 @@ void compress_prb(uint8_t* p, int32_t* values, const prb_format& format)
 
 } // namespace
 
-void decompress_generic(std::span<cf_t> iq, std::span<const uint8_t> data, const compression_params& params, float scale) noexcept
+void decompress_generic(std::span<cf_t>           iq,
+                        std::span<const uint8_t>  data,
+                        const compression_params& params,
+                        float                     scale) noexcept
 {
   const prb_format       format = make_prb_format(params);
   const exponent_factors factors(scale);
@@ -137,7 +140,10 @@ void decompress_generic(std::span<ci16_t> iq, std::span<const uint8_t> data, con
   }
 }
 
-void compress_generic(std::span<uint8_t> data, std::span<const cf_t> iq, const compression_params& params, float scale) noexcept
+void compress_generic(std::span<uint8_t>        data,
+                      std::span<const cf_t>     iq,
+                      const compression_params& params,
+                      float                     scale) noexcept
 {
   const prb_format  format  = make_prb_format(params);
   const float       gain    = 1.0F / scale;
@@ -170,7 +176,10 @@ void compress_generic(std::span<uint8_t> data, std::span<const ci16_t> iq, const
 
 } // namespace detail
 
-void decompress(std::span<cf_t> iq, std::span<const uint8_t> data, const compression_params& params, float scale) noexcept
+void decompress(std::span<cf_t>           iq,
+                std::span<const uint8_t>  data,
+                const compression_params& params,
+                float                     scale) noexcept
 {
 #if defined(__x86_64__)
   if (detail::cpu_has_avx2()) {

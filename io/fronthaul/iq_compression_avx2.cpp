@@ -110,8 +110,11 @@ struct unpacker {
   return _mm256_sra_epi32(_mm256_sllv_epi32(_mm256_shuffle_epi8(bytes, u.shuffle), u.shift), u.sign_shift);
 }
 
-[[gnu::target("avx2")]] inline void
-decompress_prb(float* out, const uint8_t* p, const prb_format& format, const unpacker& u, const exponent_factors& factors)
+[[gnu::target("avx2")]] inline void decompress_prb(float*                  out,
+                                                   const uint8_t*          p,
+                                                   const prb_format&       format,
+                                                   const unpacker&         u,
+                                                   const exponent_factors& factors)
 {
   const __m256   factor   = _mm256_set1_ps(factors.value[format.has_exponent != 0 ? p[0] & 0x0F : 0]);
   const uint8_t* mantissa = p + format.has_exponent;
@@ -257,7 +260,10 @@ compress_prb(uint8_t* p, const __m256i (&values)[3], const prb_format& format, c
 } // namespace
 
 [[gnu::target("avx2")]] void
-decompress_avx2(std::span<cf_t> iq, std::span<const uint8_t> data, const compression_params& params, float scale) noexcept
+decompress_avx2(std::span<cf_t>           iq,
+                std::span<const uint8_t>  data,
+                const compression_params& params,
+                float                     scale) noexcept
 {
   const prb_format       format = make_prb_format(params);
   const exponent_factors factors(scale);

@@ -75,9 +75,15 @@ inline int32_t bfp_mantissa(int32_t v, unsigned exponent, unsigned width)
 #if defined(__x86_64__)
 bool cpu_has_avx2() noexcept;
 
-void decompress_avx2(std::span<cf_t> iq, std::span<const uint8_t> data, const compression_params& params, float scale) noexcept;
+void decompress_avx2(std::span<cf_t>           iq,
+                     std::span<const uint8_t>  data,
+                     const compression_params& params,
+                     float                     scale) noexcept;
 void decompress_avx2(std::span<ci16_t> iq, std::span<const uint8_t> data, const compression_params& params) noexcept;
-void compress_avx2(std::span<uint8_t> data, std::span<const cf_t> iq, const compression_params& params, float scale) noexcept;
+void compress_avx2(std::span<uint8_t>        data,
+                   std::span<const cf_t>     iq,
+                   const compression_params& params,
+                   float                     scale) noexcept;
 void compress_avx2(std::span<uint8_t> data, std::span<const ci16_t> iq, const compression_params& params) noexcept;
 #endif
 

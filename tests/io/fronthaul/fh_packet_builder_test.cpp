@@ -139,8 +139,9 @@ TEST_CASE("Packet builder: values that do not fit their fields, or that the pars
   const uplane_config static_config{273, false, bfp9};
   CHECK(builder.add_uplane_section({4096, false, false, 0, 1, bfp9}, static_config, iq_data) ==
         fh_error::field_out_of_range);
-  CHECK(builder.add_uplane_section({1, false, false, 0, 1, {compression_method::block_floating_point, 14}}, static_config,
-                                   iq_data) == fh_error::field_out_of_range);
+  const compression_params bfp14{compression_method::block_floating_point, 14};
+  CHECK(builder.add_uplane_section({1, false, false, 0, 1, bfp14}, static_config, iq_data) ==
+        fh_error::field_out_of_range);
   CHECK(builder.add_uplane_section({1, false, false, 0, 1, {compression_method::mu_law, 8}}, dynamic_config, iq_data) ==
         fh_error::unknown_compression_method);
   CHECK(builder.add_uplane_section({1, false, false, 270, 4, bfp9}, static_config, iq_data) ==
@@ -175,7 +176,8 @@ TEST_CASE("Packet builder: values that do not fit their fields, or that the pars
   CHECK(builder.add_cplane_section({1, false, false, 0, 12, 0xFFF, 0, 0, 0}, 273) == fh_error::bad_num_symbol);
   CHECK(builder.add_cplane_section({1, false, false, 0, 12, 0x1000, 1, 0, 0}, 273) == fh_error::field_out_of_range);
   CHECK(builder.add_cplane_section({1, false, false, 0, 12, 0xFFF, 1, 0x8000, 0}, 273) == fh_error::field_out_of_range);
-  CHECK(builder.add_cplane_section({1, false, false, 0, 12, 0xFFF, 1, 0, 1 << 23}, 273) == fh_error::field_out_of_range);
+  CHECK(builder.add_cplane_section({1, false, false, 0, 12, 0xFFF, 1, 0, 1 << 23}, 273) ==
+        fh_error::field_out_of_range);
   CHECK(builder.add_cplane_section({1, false, false, 0, 256, 0xFFF, 1, 0, 0}, 273) == fh_error::field_out_of_range);
   const std::vector<uint8_t> unterminated = {0x81, 0x01, 0, 0};
   const std::vector<uint8_t> zero_length  = {0x01, 0x00, 0, 0};

@@ -90,7 +90,8 @@ inline fh_error parse_packet(std::span<const uint8_t> packet, const packet_forma
     if (message.type == ecpri_message_type::iq_data) {
       app_header            header;
       uplane_section_reader sections;
-      if (const fh_error error = parse_uplane(message.payload, format.uplane, header, sections); error != fh_error::ok) {
+      if (const fh_error error = parse_uplane(message.payload, format.uplane, header, sections);
+          error != fh_error::ok) {
         return error;
       }
       while (!sections.at_end()) {

@@ -225,7 +225,8 @@ TEST_CASE("U-plane: a message cut anywhere, with its eCPRI payload size adjusted
   std::vector<std::size_t>   section_ends;
   REQUIRE(builder.begin_message(ecpri_message_type::iq_data, 1, {}) == fh_error::ok);
   REQUIRE(builder.add_uplane_header({}) == fh_error::ok);
-  const compression_params widths[] = {bfp9, {compression_method::none, 16}, {compression_method::block_floating_point, 14}};
+  const compression_params widths[] = {
+      bfp9, {compression_method::none, 16}, {compression_method::block_floating_point, 14}};
   for (const compression_params& c : widths) {
     std::span<uint8_t> iq_data;
     REQUIRE(builder.add_uplane_section({1, false, false, 10, 3, c}, config, iq_data) == fh_error::ok);
@@ -290,7 +291,8 @@ TEST_CASE("U-plane errors")
   CHECK(error_of(empty, config) == fh_error::truncated_section_header);
   app_header            header;
   uplane_section_reader sections;
-  CHECK(parse_uplane(std::span(good).subspan(8, 3), config, header, sections) == fh_error::truncated_application_header);
+  CHECK(parse_uplane(std::span(good).subspan(8, 3), config, header, sections) ==
+        fh_error::truncated_application_header);
   CHECK(sections.at_end());
 }
 

@@ -22,7 +22,7 @@ struct app_header {
   uint8_t        frame_id        = 0;                      ///< 8 bits.
   uint8_t        subframe_id     = 0;                      ///< 4 bits, 0..9.
   uint8_t        slot_id         = 0;                      ///< 6 bits.
-  uint8_t        symbol_id       = 0;                      ///< 6 bits, 0..13: symbolId (U-plane), startSymbolId (C-plane).
+  uint8_t        symbol_id       = 0; ///< 6 bits, 0..13: symbolId (U-plane) or startSymbolId (C-plane).
 
   bool operator==(const app_header&) const = default;
 };

@@ -1,9 +1,10 @@
 #pragma once
 /// U-plane IQ sample compression, O-RAN.WG4.CUS Annex A.1 (block floating point) with the udCompHdr and
-/// udCompParam fields of the U-plane section (O-RAN.WG4.CUS 6.3.3): the IQ data of a section is a sequence of PRBs; each PRB is, for block floating point, one
-/// udCompParam byte (4 reserved bits, then the exponent in the 4 low bits) followed by the 12 (I, Q) pairs of the
-/// PRB as 24 signed mantissas of udIqWidth bits, packed MSB first with no gaps (3 udIqWidth bytes); without
-/// compression there is no udCompParam byte and the 24 values are 16-bit big-endian integers.
+/// udCompParam fields of the U-plane section (O-RAN.WG4.CUS 6.3.3). The IQ data of a section is a sequence of
+/// PRBs; for block floating point each PRB is one udCompParam byte (4 reserved bits, then the exponent in the 4 low
+/// bits) followed by the 12 (I, Q) pairs of the PRB as 24 signed mantissas of udIqWidth bits, packed MSB first with
+/// no gaps (3 udIqWidth bytes); without compression there is no udCompParam byte and the 24 values are 16-bit
+/// big-endian integers.
 ///
 /// The integer domain is int16: an integer value v stands for the float v * scale (scale = 1 / 32768 makes the
 /// int16 full scale 1.0). Block floating point stores v as m * 2^e with a w-bit mantissa m and a 4-bit exponent e.
@@ -29,8 +30,8 @@ struct ci16_t {
   bool operator==(const ci16_t&) const = default;
 };
 
-/// udCompMeth values (O-RAN.WG4.CUS, udCompHdr field description). Only none and block_floating_point are implemented; a
-/// received value may be any of 0..15.
+/// udCompMeth values (O-RAN.WG4.CUS, udCompHdr field description). Only none and block_floating_point are
+/// implemented; a received value may be any of 0..15.
 enum class compression_method : uint8_t {
   none                    = 0,
   block_floating_point    = 1,
@@ -80,7 +81,10 @@ unsigned bfp_exponent(int32_t max_value, int32_t min_value, unsigned iq_width) n
 
 /// Decompresses data (nof_prb compressed PRBs, data.size() == nof_prb * compressed_prb_size(params)) into
 /// iq (12 nof_prb samples): iq = m 2^e scale. Requires check_compression(params) to be ok.
-void decompress(std::span<cf_t> iq, std::span<const uint8_t> data, const compression_params& params, float scale) noexcept;
+void decompress(std::span<cf_t>           iq,
+                std::span<const uint8_t>  data,
+                const compression_params& params,
+                float                     scale) noexcept;
 
 /// Decompresses to the int16 domain: m 2^e, saturated to [-32768, 32767] (only reachable with exponents larger than
 /// a compressor would choose).
@@ -89,9 +93,12 @@ void decompress(std::span<ci16_t> iq, std::span<const uint8_t> data, const compr
 /// Compresses iq (12 nof_prb samples) into data (nof_prb * compressed_prb_size(params) bytes). Each value is first
 /// converted to the int16 domain, v = x / scale rounded to nearest (ties to even) and saturated to
 /// [-32768, 32767] (NaN gives -32768); block floating point then picks bfp_exponent() per PRB and stores the
-/// rounded mantissas, so that |v - m 2^e| <= 2^e / 2. Requires check_compression(params) to be ok and
-/// scale > 0.
-void compress(std::span<uint8_t> data, std::span<const cf_t> iq, const compression_params& params, float scale) noexcept;
+/// rounded mantissas, so that |v - m 2^e| <= 2^e / 2 (for widths of 2 bits and more; 1-bit mantissas saturate).
+/// Requires check_compression(params) to be ok and scale > 0.
+void compress(std::span<uint8_t>        data,
+              std::span<const cf_t>     iq,
+              const compression_params& params,
+              float                     scale) noexcept;
 
 /// Compresses int16-domain samples (no conversion step).
 void compress(std::span<uint8_t> data, std::span<const ci16_t> iq, const compression_params& params) noexcept;
@@ -99,9 +106,15 @@ void compress(std::span<uint8_t> data, std::span<const ci16_t> iq, const compres
 namespace detail {
 /// The portable code paths of the four functions above (the public functions use AVX2 where the CPU has it);
 /// exposed so that both paths can be compared on any machine.
-void decompress_generic(std::span<cf_t> iq, std::span<const uint8_t> data, const compression_params& params, float scale) noexcept;
+void decompress_generic(std::span<cf_t>           iq,
+                        std::span<const uint8_t>  data,
+                        const compression_params& params,
+                        float                     scale) noexcept;
 void decompress_generic(std::span<ci16_t> iq, std::span<const uint8_t> data, const compression_params& params) noexcept;
-void compress_generic(std::span<uint8_t> data, std::span<const cf_t> iq, const compression_params& params, float scale) noexcept;
+void compress_generic(std::span<uint8_t>        data,
+                      std::span<const cf_t>     iq,
+                      const compression_params& params,
+                      float                     scale) noexcept;
 void compress_generic(std::span<uint8_t> data, std::span<const ci16_t> iq, const compression_params& params) noexcept;
 } // namespace detail
 
