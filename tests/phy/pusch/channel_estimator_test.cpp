@@ -141,9 +141,11 @@ struct test_link {
 };
 
 /// Validates the PDU and transmits a random transport block.
-test_link transmit(const pusch_pdu& pdu, unsigned nof_rx, std::mt19937& rng)
+test_link transmit(const pusch_pdu& pdu, unsigned nof_rx, std::mt19937& rng,
+                   const carrier_config& carrier = test_carrier())
 {
   test_link l;
+  l.carrier = carrier;
   l.pdu = pdu;
   l.nof_rx = nof_rx;
   REQUIRE(compute_pusch_dmrs_pattern(l.pattern, pdu, l.carrier).is_ok());
@@ -326,6 +328,26 @@ TEST_CASE("Channel estimator: a noise-free flat channel is estimated to float pr
         CHECK(est.noise_variance()[r] < 1e-10);
         CHECK(est.snr_db()[r] > 60);
       }
+    }
+  }
+
+  SUBCASE("mapping type B, 8 symbols from symbol 3, 15 kHz")
+  {
+    carrier_config carrier = test_carrier();
+    carrier.numerology = 0;
+    pusch_pdu pdu = test_pdu(20);
+    pdu.mapping = pusch_mapping_type::type_b;
+    pdu.start_symbol = 3;
+    pdu.nof_symbols = 8;
+    const test_link l = transmit(pdu, 2, rng, carrier);
+    REQUIRE(l.pattern.nof_symbols == 2);
+    const test_channel h = flat_channel(2, 1, rng);
+    const auto y = receive(l, h, 0.0, rng);
+    for (channel_estimator_kind kind : all_kinds) {
+      const channel_estimate est = estimate_with(kind, l, y);
+      REQUIRE(est.nof_symbols() == 8);
+      const error_stats e = channel_error(est, l, h);
+      CHECK(e.mse / e.channel_power < 1e-7);
     }
   }
 }
@@ -561,24 +583,31 @@ TEST_CASE("Channel estimator: the frequency offset is found from the phase betwe
     std::array<unsigned, 4> ports;
     double cfo_hz;
     double tolerance;
+    unsigned numerology = 1;
+    unsigned nof_prb = 96;
   };
+  // Other numerologies: other symbol durations between the DM-RS symbols.
   const std::vector<cfo_case> cases = {
       {"symbols 2 and 11", 1, 1, 1, {0, 0, 0, 0}, 150, 0.03},
       {"symbols 2 and 11, negative", 1, 1, 1, {0, 0, 0, 0}, -400, 0.03},
       {"symbols 2, 7 and 11", 1, 2, 2, {0, 1, 0, 0}, 250, 0.03},
       {"one double-symbol occasion, same w_t", 2, 0, 2, {0, 1, 0, 0}, 1000, 0.05},
       {"two double-symbol occasions, w_t mixed", 2, 1, 2, {0, 4, 0, 0}, 300, 0.03},
+      {"15 kHz, symbols 2 and 11", 1, 1, 1, {0, 0, 0, 0}, 200, 0.03, 0, 48},
+      {"60 kHz, symbols 2 and 11", 1, 1, 1, {0, 0, 0, 0}, 600, 0.03, 2, 48},
   };
   for (const cfo_case& c : cases) {
     const std::string name = c.name;
     CAPTURE(name);
-    pusch_pdu pdu = test_pdu(96);
+    pusch_pdu pdu = test_pdu(c.nof_prb);
     pdu.dmrs.max_length = c.max_length;
     pdu.dmrs.additional_position = c.additional_position;
     pdu.dmrs.ports = c.ports;
     pdu.nof_layers = c.nof_layers;
     pdu.nof_antenna_ports = c.nof_layers;
-    const test_link l = transmit(pdu, 4, rng);
+    carrier_config carrier = test_carrier();
+    carrier.numerology = c.numerology;
+    const test_link l = transmit(pdu, 4, rng, carrier);
     test_channel h = flat_channel(4, c.nof_layers, rng);
     std::mt19937 noise_rng(9);
     const channel_estimate still = estimate_with(channel_estimator_kind::ls_linear, l, receive(l, h, noise_var, noise_rng));
