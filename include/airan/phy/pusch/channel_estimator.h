@@ -17,8 +17,8 @@
 /// 3. Noise and interference (the same for every method). When the allocation has REs of CDM groups without data that
 ///    carry none of its layers, those REs hold nothing but noise and interference and alone give the statistics, free
 ///    of any channel model: covariance = sum y y^H / n. Otherwise, in every resource block, the LS values of each CDM
-///    group and occasion (n of them) are fitted by least squares with, per layer of the group, its cover code
-///    w_f(k') w_t(l') times a polynomial in frequency of degree 2 (when n >= 6 layers), 1 (when n > 2 layers) or 0;
+///    group and occasion (n of them) are fitted by least squares with, per layer of the group (L of them), its cover
+///    code w_f(k') w_t(l') times a polynomial in frequency of degree 2 (when n >= 6 L), 1 (when n > 2 L) or 0;
 ///    the residual of a fit with K independent columns has n - K degrees of freedom, so sum |residual|^2 / (n - K) is
 ///    unbiased for white noise as long as the channel follows the polynomial over the resource block. The rx x rx
 ///    outer products of the residuals, over the same degrees of freedom, give the noise-plus-interference covariance;
