@@ -418,7 +418,7 @@ void channel_estimator_base::interpolate(channel_estimate& out, const call_setup
     float second = 0.0F;
     if (t > s.occasion_time_s[0]) {
       unsigned o = 0;
-      while (o + 1 < s.nof_occasions && t > s.occasion_time_s[o + 1]) {
+      while (o + 1 < s.nof_occasions && t >= s.occasion_time_s[o + 1]) {
         ++o;
       }
       if (o + 1 < s.nof_occasions) {

@@ -44,7 +44,8 @@ public:
     max_fft_size_(fft_size(6 * config.max_nof_prb)),
     nof_rows_(std::size_t{config.max_nof_rx_ports} * max_dmrs_occasions),
     spectra_(fftwf_alloc_complex(nof_rows_ * max_fft_size_)),
-    power_(max_fft_size_)
+    power_(max_fft_size_),
+    bridge_(max_fft_size_)
   {
     const std::lock_guard lock(planner_mutex());
     for (unsigned n = 1; n <= max_fft_size_; n *= 2) {
@@ -84,6 +85,10 @@ private:
     const double bin_s = 1.0 / (size * layer.spacing * layer.subcarrier_spacing_hz);
     const auto max_bin = static_cast<unsigned>(std::min<double>(size / 2, std::floor(max_delay_s / bin_s)));
 
+    for (unsigned b = 0; b < bridge; ++b) {
+      bridge_[b] = 0.5F - 0.5F * std::cos(std::numbers::pi_v<float> * static_cast<float>(b + 1) /
+                                          static_cast<float>(bridge + 1));
+    }
     std::fill_n(power_.begin(), size, 0.0F);
     for (unsigned r = 0; r < layer.nof_rx_ports; ++r) {
       const float inverse_bin_noise = 1.0F / (static_cast<float>(nof_values) * std::max(layer.noise_var[r], 1e-30F));
@@ -100,9 +105,7 @@ private:
         first /= static_cast<float>(anchor);
         last /= static_cast<float>(anchor);
         for (unsigned b = 0; b < bridge; ++b) {
-          const float w = 0.5F - 0.5F * std::cos(std::numbers::pi_v<float> * static_cast<float>(b + 1) /
-                                                 static_cast<float>(bridge + 1));
-          buffer[nof_values + b] = last + w * (first - last);
+          buffer[nof_values + b] = last + bridge_[b] * (first - last);
         }
         fftwf_execute_dft(forward_[plan_index], fftw(buffer), fftw(buffer));
         for (unsigned q = 0; q < size; ++q) {
@@ -139,6 +142,8 @@ private:
   fftwf_complex* spectra_;
   /// Per bin: averaged normalised power, then the gain applied (1 / N kept, 0 dropped).
   std::vector<float> power_;
+  /// Raised-cosine weights of the bridge, from 0 (last value) towards 1 (first value).
+  std::vector<float> bridge_;
   /// Plans for sizes 2^i, i = 0 .. log2(max_fft_size_).
   std::vector<fftwf_plan> forward_;
   std::vector<fftwf_plan> backward_;

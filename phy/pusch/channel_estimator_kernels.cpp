@@ -65,9 +65,9 @@ void combine(cf_t* out, cf_t a, const cf_t* x, cf_t b, const cf_t* y, std::size_
   AIRAN_CE_DISPATCH(combine(fp(out), a.real(), a.imag(), fp(x), b.real(), b.imag(), fp(y), n));
 }
 
-void axpy(cf_t* out, cf_t a, const cf_t* x, std::size_t n) noexcept
+void fir(cf_t* out, const cf_t* x, const cf_t* taps, std::size_t nof_taps, std::size_t n) noexcept
 {
-  AIRAN_CE_DISPATCH(axpy(fp(out), a.real(), a.imag(), fp(x), n));
+  AIRAN_CE_DISPATCH(fir(fp(out), fp(x), fp(taps), nof_taps, n));
 }
 
 void multiply(cf_t* x, cf_t a, const cf_t* y, std::size_t n) noexcept

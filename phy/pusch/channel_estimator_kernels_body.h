@@ -62,15 +62,31 @@ void combine(float* __restrict out, float ar, float ai, const float* __restrict 
   }
 }
 
-void axpy(float* __restrict out, float ar, float ai, const float* __restrict x, std::size_t n)
+void fir(float* __restrict out, const float* __restrict x, const float* __restrict taps, std::size_t nof_taps,
+         std::size_t n)
 {
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    store(out + 2 * i, load(out + 2 * i) + scale(ar, ai, load(x + 2 * i)));
+  // Four outputs at a time, every tap accumulated in registers: real parts of the taps times x, imaginary parts times
+  // x with re and im swapped (sign applied at the end).
+  std::size_t m = 0;
+  for (; m + 4 <= n; m += 4) {
+    v8f direct = {};
+    v8f swapped = {};
+    for (std::size_t b = 0; b < nof_taps; ++b) {
+      const v8f v = load(x + 2 * (m + b));
+      direct += taps[2 * b] * v;
+      swapped += taps[2 * b + 1] * swap_pairs(v);
+    }
+    store(out + 2 * m, direct + swapped * v8f{-1, 1, -1, 1, -1, 1, -1, 1});
   }
-  for (; i < n; ++i) {
-    out[2 * i] += ar * x[2 * i] - ai * x[2 * i + 1];
-    out[2 * i + 1] += ar * x[2 * i + 1] + ai * x[2 * i];
+  for (; m < n; ++m) {
+    float re = 0.0F;
+    float im = 0.0F;
+    for (std::size_t b = 0; b < nof_taps; ++b) {
+      re += taps[2 * b] * x[2 * (m + b)] - taps[2 * b + 1] * x[2 * (m + b) + 1];
+      im += taps[2 * b] * x[2 * (m + b) + 1] + taps[2 * b + 1] * x[2 * (m + b)];
+    }
+    out[2 * m] = re;
+    out[2 * m + 1] = im;
   }
 }
 

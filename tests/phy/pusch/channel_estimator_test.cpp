@@ -141,9 +141,11 @@ struct test_link {
 };
 
 /// Validates the PDU and transmits a random transport block.
-test_link transmit(const pusch_pdu& pdu, unsigned nof_rx, std::mt19937& rng)
+test_link transmit(const pusch_pdu& pdu, unsigned nof_rx, std::mt19937& rng,
+                   const carrier_config& carrier = test_carrier())
 {
   test_link l;
+  l.carrier = carrier;
   l.pdu = pdu;
   l.nof_rx = nof_rx;
   REQUIRE(compute_pusch_dmrs_pattern(l.pattern, pdu, l.carrier).is_ok());
@@ -214,21 +216,28 @@ struct error_stats {
   double channel_power = 0;
 };
 
-/// Mean squared error of the estimate over every rx port, layer, symbol and subcarrier of the allocation (or the
-/// given symbol and the subcarriers k with k % step == offset).
-error_stats channel_error(const channel_estimate& est, const test_link& l, const test_channel& h, int only_symbol = -1,
-                          unsigned step = 1, unsigned offset = 0)
+/// Where channel_error() looks: one symbol and layer or all (-1), subcarriers k with k % step == offset.
+struct error_region {
+  int symbol = -1;
+  int layer = -1;
+  unsigned step = 1;
+  unsigned offset = 0;
+};
+
+/// Mean squared error of the estimate, and mean channel power, over every rx port and the region.
+error_stats channel_error(const channel_estimate& est, const test_link& l, const test_channel& h,
+                          const error_region& region = {})
 {
   error_stats e;
   std::size_t count = 0;
   for (unsigned r = 0; r < est.nof_rx_ports(); ++r) {
     for (unsigned j = 0; j < est.nof_layers(); ++j) {
       for (unsigned sym = 0; sym < est.nof_symbols(); ++sym) {
-        if (only_symbol >= 0 && sym != static_cast<unsigned>(only_symbol)) {
+        if ((region.symbol >= 0 && sym != unsigned(region.symbol)) || (region.layer >= 0 && j != unsigned(region.layer))) {
           continue;
         }
         const auto row = est.channel(r, j, sym);
-        for (unsigned k = offset; k < row.size(); k += step) {
+        for (unsigned k = region.offset; k < row.size(); k += region.step) {
           const cd_t truth = true_channel(l, h, r, j, sym, k);
           e.mse += std::norm(cd_t(row[k]) - truth);
           e.channel_power += std::norm(truth);
@@ -328,6 +337,26 @@ TEST_CASE("Channel estimator: a noise-free flat channel is estimated to float pr
       }
     }
   }
+
+  SUBCASE("mapping type B, 8 symbols from symbol 3, 15 kHz")
+  {
+    carrier_config carrier = test_carrier();
+    carrier.numerology = 0;
+    pusch_pdu pdu = test_pdu(20);
+    pdu.mapping = pusch_mapping_type::type_b;
+    pdu.start_symbol = 3;
+    pdu.nof_symbols = 8;
+    const test_link l = transmit(pdu, 2, rng, carrier);
+    REQUIRE(l.pattern.nof_symbols == 2);
+    const test_channel h = flat_channel(2, 1, rng);
+    const auto y = receive(l, h, 0.0, rng);
+    for (channel_estimator_kind kind : all_kinds) {
+      const channel_estimate est = estimate_with(kind, l, y);
+      REQUIRE(est.nof_symbols() == 8);
+      const error_stats e = channel_error(est, l, h);
+      CHECK(e.mse / e.channel_power < 1e-7);
+    }
+  }
 }
 
 
@@ -350,8 +379,8 @@ TEST_CASE("Channel estimator: LS error is the noise of one DM-RS RE at the pilot
     REQUIRE(est.nof_subcarriers() == 12 * 96);
     REQUIRE(!est.cfo_hz.has_value());
     // Port 0, Delta = 0: the pilots are the even subcarriers of the allocation (it starts on an even one).
-    pilots += channel_error(est, l, h, 2, 2, 0).mse / 3;
-    between += channel_error(est, l, h, 2, 2, 1).mse / 3;
+    pilots += channel_error(est, l, h, {2, -1, 2, 0}).mse / 3;
+    between += channel_error(est, l, h, {2, -1, 2, 1}).mse / 3;
     // The last subcarrier is held from the last pilot; the others are midpoints. The same estimate on every symbol.
     for (unsigned sym = 0; sym < 14; ++sym) {
       for (unsigned r = 0; r < 4; ++r) {
@@ -543,7 +572,7 @@ TEST_CASE("Channel estimator: the timing offset of a pure delay is found within 
       const channel_estimate est = estimate_with(kind, l, y);
       CHECK(std::abs(est.time_offset_s - delay_s) < 1e-9);
       // The estimate follows the delay's phase ramp: LS error at the pilots of a DM-RS symbol as for a flat channel.
-      const double pilots = channel_error(est, l, h, 2, 2, 0).mse;
+      const double pilots = channel_error(est, l, h, {2, -1, 2, 0}).mse;
       CHECK(pilots < (kind == channel_estimator_kind::ls_linear ? 1.1 : 0.3) * noise_var / 2);
     }
   }
@@ -561,24 +590,31 @@ TEST_CASE("Channel estimator: the frequency offset is found from the phase betwe
     std::array<unsigned, 4> ports;
     double cfo_hz;
     double tolerance;
+    unsigned numerology = 1;
+    unsigned nof_prb = 96;
   };
+  // Other numerologies: other symbol durations between the DM-RS symbols.
   const std::vector<cfo_case> cases = {
       {"symbols 2 and 11", 1, 1, 1, {0, 0, 0, 0}, 150, 0.03},
       {"symbols 2 and 11, negative", 1, 1, 1, {0, 0, 0, 0}, -400, 0.03},
       {"symbols 2, 7 and 11", 1, 2, 2, {0, 1, 0, 0}, 250, 0.03},
       {"one double-symbol occasion, same w_t", 2, 0, 2, {0, 1, 0, 0}, 1000, 0.05},
       {"two double-symbol occasions, w_t mixed", 2, 1, 2, {0, 4, 0, 0}, 300, 0.03},
+      {"15 kHz, symbols 2 and 11", 1, 1, 1, {0, 0, 0, 0}, 200, 0.03, 0, 48},
+      {"60 kHz, symbols 2 and 11", 1, 1, 1, {0, 0, 0, 0}, 600, 0.03, 2, 48},
   };
   for (const cfo_case& c : cases) {
     const std::string name = c.name;
     CAPTURE(name);
-    pusch_pdu pdu = test_pdu(96);
+    pusch_pdu pdu = test_pdu(c.nof_prb);
     pdu.dmrs.max_length = c.max_length;
     pdu.dmrs.additional_position = c.additional_position;
     pdu.dmrs.ports = c.ports;
     pdu.nof_layers = c.nof_layers;
     pdu.nof_antenna_ports = c.nof_layers;
-    const test_link l = transmit(pdu, 4, rng);
+    carrier_config carrier = test_carrier();
+    carrier.numerology = c.numerology;
+    const test_link l = transmit(pdu, 4, rng, carrier);
     test_channel h = flat_channel(4, c.nof_layers, rng);
     std::mt19937 noise_rng(9);
     const channel_estimate still = estimate_with(channel_estimator_kind::ls_linear, l, receive(l, h, noise_var, noise_rng));
@@ -654,18 +690,8 @@ TEST_CASE("Channel estimator: layers sharing a CDM group are separated by their 
       const channel_estimate est = estimate_with(kind, l, y);
       for (unsigned j = 0; j < c.nof_layers; ++j) {
         CAPTURE(j);
-        double mse = 0;
-        double count = 0;
-        for (unsigned r = 0; r < 4; ++r) {
-          for (unsigned sym = 0; sym < 14; ++sym) {
-            for (unsigned k = 0; k < 12 * 48; ++k) {
-              mse += std::norm(cd_t(est.channel(r, j, sym)[k]) - true_channel(l, h, r, j, sym, k));
-              ++count;
-            }
-          }
-        }
         // Despreading and interpolation average the noise: below half the noise of one DM-RS RE, sigma^2 / beta^2.
-        CHECK(mse / count < 0.5 * noise_var / c.cdm_groups);
+        CHECK(channel_error(est, l, h, {-1, static_cast<int>(j)}).mse < 0.5 * noise_var / c.cdm_groups);
       }
     }
   }
