@@ -31,12 +31,6 @@ status validate_center_frequency(double f0_hz)
   return status::ok();
 }
 
-std::mutex& fftw_planner_mutex()
-{
-  static std::mutex mutex;
-  return mutex;
-}
-
 void ofdm_fft::buffer_deleter::operator()(cf_t* p) const noexcept
 {
   fftwf_free(p);

@@ -3,6 +3,7 @@
 
 #include "airan/common/complex.h"
 #include "airan/phy/ofdm/ofdm.h"
+#include "../common/fftw_planner_lock.h"
 
 #include <fftw3.h>
 
@@ -14,9 +15,6 @@
 #include <vector>
 
 namespace airan::phy::detail {
-
-/// FFTW's planner is not thread-safe: every plan creation and destruction in the library holds this mutex.
-std::mutex& fftw_planner_mutex();
 
 /// An out-of-place complex FFT of size N with one side in caller memory (the input of a forward transform, the output
 /// of a backward one) and the other in an internal buffer of N samples aligned by fftwf_malloc.

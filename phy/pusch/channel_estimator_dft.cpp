@@ -8,6 +8,7 @@
 // averaged over rx ports and occasions, exceeds dft_threshold: the channel's delay profile is common to every rx port
 // and occasion, the noise is not. The inverse FFT of the kept bins gives the smoothed values.
 #include "channel_estimator_impl.h"
+#include "../common/fftw_planner_lock.h"
 
 #include <fftw3.h>
 
@@ -22,12 +23,6 @@ namespace airan::phy {
 
 namespace {
 
-/// FFTW's planner and plan destruction are not thread-safe; executing plans is.
-std::mutex& planner_mutex()
-{
-  static std::mutex mutex;
-  return mutex;
-}
 
 /// Values averaged at each end for the anchors of the bridge.
 constexpr unsigned anchor_length = 4;
@@ -47,7 +42,7 @@ public:
     power_(max_fft_size_),
     bridge_(max_fft_size_)
   {
-    const std::lock_guard lock(planner_mutex());
+    const std::lock_guard lock(detail::fftw_planner_mutex());
     for (unsigned n = 1; n <= max_fft_size_; n *= 2) {
       const auto size = static_cast<int>(n);
       forward_.push_back(fftwf_plan_dft_1d(size, spectra_, spectra_, FFTW_FORWARD, FFTW_ESTIMATE));
@@ -57,7 +52,7 @@ public:
 
   ~dft_channel_estimator() override
   {
-    const std::lock_guard lock(planner_mutex());
+    const std::lock_guard lock(detail::fftw_planner_mutex());
     for (auto* plans : {&forward_, &backward_}) {
       for (fftwf_plan plan : *plans) {
         fftwf_destroy_plan(plan);

@@ -1,5 +1,7 @@
 #include "airan/phy/pusch/transform_precoder.h"
 
+#include "../common/fftw_planner_lock.h"
+
 #include <fftw3.h>
 
 #include <cassert>
@@ -9,16 +11,6 @@
 
 namespace airan::phy {
 
-namespace {
-
-/// FFTW's planner and plan destruction are not thread-safe; executing plans is.
-std::mutex& fftw_planner_mutex()
-{
-  static std::mutex mutex;
-  return mutex;
-}
-
-} // namespace
 
 bool is_valid_transform_precoding_size(unsigned nof_prb) noexcept
 {
@@ -40,7 +32,7 @@ struct transform_precoder::plans {
 
   ~plans()
   {
-    const std::lock_guard lock(fftw_planner_mutex());
+    const std::lock_guard lock(detail::fftw_planner_mutex());
     for (auto* list : {&forward, &backward}) {
       for (fftwf_plan plan : *list) {
         if (plan != nullptr) {
@@ -57,7 +49,7 @@ transform_precoder::transform_precoder(unsigned max_nof_prb) : plans_(std::make_
   plans_->backward.assign(max_nof_prb + 1, nullptr);
   // In-place plans that assume no alignment, so that they run on any caller's buffer (fftwf_execute_dft).
   fftwf_complex* buffer = fftwf_alloc_complex(std::size_t{12} * max_nof_prb + 12);
-  const std::lock_guard lock(fftw_planner_mutex());
+  const std::lock_guard lock(detail::fftw_planner_mutex());
   for (unsigned n = 1; n <= max_nof_prb; ++n) {
     if (is_valid_transform_precoding_size(n)) {
       const auto size = static_cast<int>(12 * n);
