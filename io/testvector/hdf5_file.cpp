@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 namespace airan::io {
 
@@ -157,6 +158,37 @@ status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& va
     return status::error(path_ + ": dataset '" + name + "' has values outside 0..255");
   }
   values.assign(wide.begin(), wide.end());
+  return status::ok();
+}
+
+status hdf5_file::read_dataset(const std::string&        name,
+                               std::vector<float>&       values,
+                               std::vector<std::size_t>& shape) const
+{
+  if (!file_ || H5Lexists(file_->id, name.c_str(), H5P_DEFAULT) <= 0) {
+    return status::error(path_ + ": missing dataset '" + name + "'");
+  }
+  scoped_id set(H5Dopen2(file_->id, name.c_str(), H5P_DEFAULT), H5Dclose);
+  scoped_id type(set.valid() ? H5Dget_type(set.get()) : -1, H5Tclose);
+  scoped_id space(set.valid() ? H5Dget_space(set.get()) : -1, H5Sclose);
+  if (!type.valid() || !space.valid()) {
+    return status::error(path_ + ": unreadable dataset '" + name + "'");
+  }
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (H5Tget_class(type.get()) != H5T_FLOAT || rank < 1) {
+    return status::error(path_ + ": dataset '" + name + "' is not a floating-point array");
+  }
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) != rank) {
+    return status::error(path_ + ": unreadable shape of dataset '" + name + "'");
+  }
+  const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+  std::vector<float> data(count);
+  if (count != 0 && H5Dread(set.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0) {
+    return status::error(path_ + ": cannot read dataset '" + name + "' (corrupt data?)");
+  }
+  values = std::move(data);
+  shape.assign(dims.begin(), dims.end());
   return status::ok();
 }
 

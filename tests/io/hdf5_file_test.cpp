@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -63,6 +64,64 @@ TEST_CASE("hdf5 file: missing file, missing dataset, wrong type and corruption g
     const bool all_ok = g.read_dataset("tb_bits", a).is_ok() && g.read_dataset("coded_bits", b).is_ok() &&
                         g.read_dataset("scrambled_bits", c).is_ok();
     CHECK_FALSE(all_ok);
+  }
+  std::filesystem::remove(corrupt);
+}
+
+TEST_CASE("hdf5 file: reads N-D floating-point datasets with their shape")
+{
+  const std::string pusch = std::string(AIRAN_TESTVECTOR_DIR) + "/pusch/case_10.h5";
+  hdf5_file f;
+  REQUIRE(hdf5_file::open(pusch, f).is_ok());
+  std::vector<float> values;
+  std::vector<std::size_t> shape;
+  REQUIRE(f.read_dataset("grid", values, shape).is_ok());
+  CHECK(shape == std::vector<std::size_t>{2, 14, 480, 2});
+  CHECK(values.size() == 2 * 14 * 480 * 2);
+  // 16QAM data and DM-RS of amplitude 1 (one CDM group without data), no precoding: every real and imaginary part is
+  // at most 3 / sqrt(10).
+  for (float x : values) {
+    CHECK(std::abs(x) <= 3.0F / std::sqrt(10.0F) + 1e-6F);
+  }
+}
+
+TEST_CASE("hdf5 file: floating-point reader errors name the dataset and the problem")
+{
+  hdf5_file f;
+  REQUIRE(hdf5_file::open(case0, f).is_ok());
+  std::vector<float> values = {1.0F};
+  std::vector<std::size_t> shape = {1};
+  auto s = f.read_dataset("no_such_dataset", values, shape);
+  CHECK_FALSE(s.is_ok());
+  CHECK(s.message().find("missing dataset 'no_such_dataset'") != std::string::npos);
+  s = f.read_dataset("tb_bits", values, shape);
+  CHECK_FALSE(s.is_ok());
+  CHECK(s.message().find("'tb_bits' is not a floating-point array") != std::string::npos);
+  // Failed reads leave the outputs as they were.
+  CHECK(values == std::vector<float>{1.0F});
+  CHECK(shape == std::vector<std::size_t>{1});
+
+  // The integer reader refuses a floating-point dataset.
+  const std::string pusch = std::string(AIRAN_TESTVECTOR_DIR) + "/pusch/case_00.h5";
+  REQUIRE(hdf5_file::open(pusch, f).is_ok());
+  std::vector<uint8_t> bytes;
+  s = f.read_dataset("grid", bytes);
+  CHECK_FALSE(s.is_ok());
+  CHECK(s.message().find("'grid' is not a 1-D integer array") != std::string::npos);
+
+  // A copy with its second half overwritten: the grid cannot be read back, and nothing crashes.
+  const auto corrupt = std::filesystem::temp_directory_path() / "airan_corrupt_pusch_case_00.h5";
+  std::filesystem::copy_file(pusch, corrupt, std::filesystem::copy_options::overwrite_existing);
+  const auto size = std::filesystem::file_size(corrupt);
+  {
+    std::fstream io(corrupt, std::ios::in | std::ios::out | std::ios::binary);
+    io.seekp(static_cast<std::streamoff>(size / 2));
+    const std::string junk(size - size / 2, '\x5a');
+    io.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  hdf5_file g;
+  if (hdf5_file::open(corrupt.string(), g).is_ok()) {
+    CHECK_FALSE(g.read_dataset("grid", values, shape).is_ok());
   }
   std::filesystem::remove(corrupt);
 }

@@ -1,9 +1,11 @@
 #pragma once
-/// Read access to HDF5 test-vector files (testvectors/FORMAT.md): root attributes and 1-D datasets.
+/// Read access to HDF5 test-vector files (testvectors/FORMAT.md): root attributes, 1-D integer datasets and N-D
+/// floating-point datasets.
 /// Every failure is a status naming the file and the attribute or dataset; nothing throws.
 
 #include "airan/common/status.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,6 +32,10 @@ public:
 
   /// Reads a 1-D dataset of any integer type into bytes; values outside [0, 255] are an error.
   status read_dataset(const std::string& name, std::vector<uint8_t>& values) const;
+
+  /// Reads a floating-point dataset of any rank >= 1 as float32 in row-major (C) order; shape receives its dimensions
+  /// (values.size() is their product). Integer or string datasets are an error.
+  status read_dataset(const std::string& name, std::vector<float>& values, std::vector<std::size_t>& shape) const;
 
 private:
   struct handle;

@@ -1,0 +1,277 @@
+#include "airan/phy/pusch/pusch_receiver.h"
+
+#include "airan/phy/coding/scrambling.h"
+#include "airan/phy/modulation/modulation.h"
+#include "airan/phy/pusch/dmrs.h"
+#include "airan/phy/pusch/equalizer.h"
+#include "airan/phy/pusch/pusch_codeword.h"
+#include "airan/phy/pusch/transform_precoder.h"
+#include "airan/phy/ulsch/ulsch_decoder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+namespace airan::phy {
+
+namespace {
+
+constexpr unsigned max_symbols = 14;
+constexpr unsigned max_qm = 8;
+/// Highest per-port SNR the receiver trusts (60 dB): noise estimates are floored at this far below the DM-RS
+/// power, so that a noise-free port (estimate 0) and a port with rounding noise (1e-14) weigh the same.
+constexpr float max_port_snr = 1.0e6f;
+
+channel_estimator_config estimator_config(const pusch_receiver_config& cfg)
+{
+  channel_estimator_config c;
+  c.max_nof_prb = cfg.max_nof_prb;
+  c.max_nof_rx_ports = cfg.max_nof_rx_ports;
+  c.max_nof_layers = cfg.max_nof_layers;
+  return c;
+}
+
+using stage_clock = std::chrono::steady_clock;
+
+/// Microseconds from start to now; restarts start.
+float lap_us(stage_clock::time_point& start)
+{
+  const auto now = stage_clock::now();
+  const float us = std::chrono::duration<float, std::micro>(now - start).count();
+  start = now;
+  return us;
+}
+
+float to_db(double linear)
+{
+  return static_cast<float>(10.0 * std::log10(std::max(linear, 1e-30)));
+}
+
+} // namespace
+
+struct pusch_receiver::impl {
+  explicit impl(const pusch_receiver_config& cfg)
+      : config(cfg),
+        estimator(make_channel_estimator(cfg.estimator, estimator_config(cfg))),
+        estimate(estimator_config(cfg)),
+        eq({cfg.max_nof_rx_ports, cfg.max_nof_layers, 12 * cfg.max_nof_prb}),
+        tp(cfg.max_nof_prb),
+        decoder(max_transport_block_size, cfg.nof_harq_processes, cfg.ldpc)
+  {
+    const std::size_t max_re = std::size_t{12} * cfg.max_nof_prb;
+    subcarriers.resize(max_re);
+    y.resize(cfg.max_nof_rx_ports * max_re);
+    h.resize(std::size_t{cfg.max_nof_rx_ports} * cfg.max_nof_layers * max_re);
+    x.resize(cfg.max_nof_layers * max_re);
+    x_noise_var.resize(cfg.max_nof_layers * max_re);
+    const std::size_t max_codeword_symbols = max_symbols * max_re * cfg.max_nof_layers;
+    symbols.resize(max_codeword_symbols);
+    symbol_noise_var.resize(max_codeword_symbols);
+    llrs.resize(max_codeword_symbols * max_qm);
+    hard_bits.resize(max_codeword_symbols * max_qm);
+    reference.resize(max_codeword_symbols);
+    noise_var.resize(cfg.max_nof_rx_ports);
+    covariance.resize(std::size_t{cfg.max_nof_rx_ports} * cfg.max_nof_rx_ports);
+  }
+
+  /// Noise statistics for the equalizer with the per-port SNR capped at max_port_snr. One covariance for the whole
+  /// allocation (channel_estimator_config::covariance_nof_prb = 0).
+  void floor_noise(unsigned nof_rx_ports)
+  {
+    const auto estimated = estimate.noise_variance();
+    const auto epre = estimate.dmrs_epre();
+    const auto cov = estimate.noise_covariance(0);
+    std::copy(cov.begin(), cov.end(), covariance.begin());
+    for (unsigned rx = 0; rx < nof_rx_ports; ++rx) {
+      const float floor = epre[rx] / max_port_snr;
+      noise_var[rx] = std::max(estimated[rx], floor);
+      auto& diagonal = covariance[std::size_t{rx} * nof_rx_ports + rx];
+      diagonal = {std::max(diagonal.real(), floor), 0.0f};
+    }
+  }
+
+  /// Equalizes the data REs of every allocated symbol into the codeword's symbol order (layer mapping of TS 38.211
+  /// 6.3.1.3 inverted: symbol i of the codeword is on layer i mod v). Returns the number of codeword symbols.
+  unsigned equalize(const_grid_view grid, const pusch_pdu& pdu, const pusch_dmrs_pattern& pattern,
+                    unsigned nof_rx_ports)
+  {
+    const unsigned v = pdu.nof_layers;
+    const unsigned first_sc = 12 * pdu.prb_start;
+    unsigned written = 0;
+    for (unsigned l = pdu.start_symbol; l < pdu.start_symbol + pdu.nof_symbols; ++l) {
+      const unsigned nof_re = pusch_allocation_subcarriers(subcarriers, pdu, pattern.data_re_mask(l));
+      if (nof_re == 0) {
+        continue;
+      }
+      for (unsigned rx = 0; rx < nof_rx_ports; ++rx) {
+        const auto received = grid.symbol(rx, l);
+        cf_t* dst = y.data() + std::size_t{rx} * nof_re;
+        for (unsigned re = 0; re < nof_re; ++re) {
+          dst[re] = received[subcarriers[re]];
+        }
+        for (unsigned layer = 0; layer < v; ++layer) {
+          const auto channel = estimate.channel(rx, layer, l - pdu.start_symbol);
+          cf_t* hd = h.data() + (std::size_t{rx} * v + layer) * nof_re;
+          for (unsigned re = 0; re < nof_re; ++re) {
+            hd[re] = channel[subcarriers[re] - first_sc];
+          }
+        }
+      }
+      const equalizer_input in{nof_rx_ports, v, nof_re, std::span<const cf_t>(y).first(std::size_t{nof_rx_ports} * nof_re),
+                               std::span<const cf_t>(h).first(std::size_t{nof_rx_ports} * v * nof_re)};
+      const equalizer_output out{std::span(x).first(std::size_t{v} * nof_re),
+                                 std::span(x_noise_var).first(std::size_t{v} * nof_re)};
+      if (config.equalizer == equalizer_kind::mmse_irc) {
+        eq.equalize_mmse_irc(out, in, std::span<const cf_t>(covariance).first(std::size_t{nof_rx_ports} * nof_rx_ports),
+                             nof_re);
+      } else {
+        eq.equalize_mmse(out, in, std::span<const float>(noise_var).first(nof_rx_ports));
+      }
+      if (pdu.transform_precoding) {
+        // TS 38.211 6.3.1.4 inverted: the IDFT spreads each RE's noise over the symbol.
+        tp.deprecode(std::span(x).first(nof_re));
+        const float mean = std::accumulate(x_noise_var.begin(), x_noise_var.begin() + nof_re, 0.0f) / nof_re;
+        std::fill(x_noise_var.begin(), x_noise_var.begin() + nof_re, mean);
+      }
+      for (unsigned re = 0; re < nof_re; ++re) {
+        for (unsigned layer = 0; layer < v; ++layer) {
+          symbols[written] = x[std::size_t{layer} * nof_re + re];
+          symbol_noise_var[written] = x_noise_var[std::size_t{layer} * nof_re + re];
+          ++written;
+        }
+      }
+    }
+    return written;
+  }
+
+  /// EVM against the nearest constellation points, on every evm_stride-th codeword symbol (a sample of tens of
+  /// thousands of symbols on large allocations), and mean post-equalization SINR over all symbols.
+  void measure(pusch_rx_result& result, unsigned nof_symbols, modulation_scheme modulation)
+  {
+    constexpr unsigned evm_stride = 8;
+    const unsigned qm = modulation_order(modulation);
+    const unsigned nof_sampled = (nof_symbols + evm_stride - 1) / evm_stride;
+    const auto bits = std::span(hard_bits).first(std::size_t{nof_sampled} * qm);
+    for (unsigned i = 0; i < nof_sampled; ++i) {
+      for (unsigned b = 0; b < qm; ++b) {
+        bits[std::size_t{i} * qm + b] = llrs[std::size_t{i} * evm_stride * qm + b] < 0 ? 1 : 0;
+      }
+    }
+    // Symbol-index independent mapping: PUSCH here never uses pi/2-BPSK (no tp-pi2BPSK, see pusch_codeword.h).
+    modulate(std::span(reference).first(nof_sampled), bits, modulation);
+    double error = 0.0;
+    double power = 0.0;
+    for (unsigned i = 0; i < nof_sampled; ++i) {
+      error += std::norm(symbols[std::size_t{i} * evm_stride] - reference[i]);
+      power += std::norm(reference[i]);
+    }
+    double sinr = 0.0;
+    for (unsigned i = 0; i < nof_symbols; ++i) {
+      sinr += 1.0 / std::max(symbol_noise_var[i], 1e-12f);
+    }
+    result.evm_percent = static_cast<float>(100.0 * std::sqrt(error / std::max(power, 1e-30)));
+    result.sinr_db = to_db(sinr / std::max(nof_symbols, 1U));
+  }
+
+  pusch_receiver_config config;
+  std::unique_ptr<channel_estimator> estimator;
+  channel_estimate estimate;
+  equalizer eq;
+  transform_precoder tp;
+  ulsch_decoder decoder;
+  std::vector<uint16_t> subcarriers;
+  std::vector<cf_t> y;
+  std::vector<cf_t> h;
+  std::vector<cf_t> x;
+  std::vector<float> x_noise_var;
+  std::vector<cf_t> symbols;
+  std::vector<float> symbol_noise_var;
+  std::vector<int8_t> llrs;
+  std::vector<uint8_t> hard_bits;
+  std::vector<cf_t> reference;
+  std::vector<float> noise_var;
+  std::vector<cf_t> covariance;
+};
+
+pusch_receiver::pusch_receiver(const pusch_receiver_config& config) : impl_(std::make_unique<impl>(config)) {}
+
+pusch_receiver::~pusch_receiver() = default;
+
+status pusch_receiver::validate(const pusch_pdu& pdu, const carrier_config& carrier, unsigned nof_rx_ports) const
+{
+  if (auto s = validate_pusch_pdu(pdu, carrier); !s) {
+    return s;
+  }
+  const auto& cfg = impl_->config;
+  if (carrier.bwp_size > cfg.max_nof_prb) {
+    return status::error("PUSCH receiver: BWP of " + std::to_string(carrier.bwp_size) + " PRB exceeds the maximum " +
+                         std::to_string(cfg.max_nof_prb));
+  }
+  if (nof_rx_ports < pdu.nof_layers || nof_rx_ports > cfg.max_nof_rx_ports) {
+    return status::error("PUSCH receiver: " + std::to_string(nof_rx_ports) + " receive ports for " +
+                         std::to_string(pdu.nof_layers) + " layers (at most " + std::to_string(cfg.max_nof_rx_ports) +
+                         " ports)");
+  }
+  if (pdu.nof_layers > cfg.max_nof_layers) {
+    return status::error("PUSCH receiver: " + std::to_string(pdu.nof_layers) + " layers exceed the maximum " +
+                         std::to_string(cfg.max_nof_layers));
+  }
+  if (auto s = impl_->estimator->validate(pdu, carrier, nof_rx_ports); !s) {
+    return s;
+  }
+  pusch_codeword_params cw;
+  if (auto s = compute_pusch_codeword_params(cw, pdu, carrier); !s) {
+    return s;
+  }
+  return impl_->decoder.validate(cw.ulsch, pdu.harq_id);
+}
+
+pusch_rx_result pusch_receiver::receive(std::span<uint8_t> tb_bytes, const_grid_view grid, const pusch_pdu& pdu,
+                                        const carrier_config& carrier) noexcept
+{
+  pusch_rx_result result;
+  pusch_dmrs_pattern pattern;
+  pusch_codeword_params cw;
+  if (!compute_pusch_dmrs_pattern(pattern, pdu, carrier) || !compute_pusch_codeword_params(cw, pdu, carrier)) {
+    return result;
+  }
+  auto& d = *impl_;
+  auto& times = result.times;
+  const auto start = stage_clock::now();
+  auto lap = start;
+  d.estimator->estimate(d.estimate, grid, pdu, carrier, pattern);
+  result.time_offset_s = d.estimate.time_offset_s;
+  result.cfo_hz = d.estimate.cfo_hz.value_or(0.0f);
+  const auto snr = d.estimate.snr_db();
+  result.dmrs_snr_db = snr.empty() ? 0.0f : std::accumulate(snr.begin(), snr.end(), 0.0f) / snr.size();
+
+  times.channel_estimation = lap_us(lap);
+
+  d.floor_noise(grid.nof_ports);
+  const unsigned nof_symbols = d.equalize(grid, pdu, pattern, grid.nof_ports);
+  times.equalization = lap_us(lap);
+
+  const auto llrs = std::span(d.llrs).first(cw.nof_coded_bits);
+  demodulate_soft(llrs, std::span<const cf_t>(d.symbols).first(nof_symbols),
+                  std::span<const float>(d.symbol_noise_var).first(nof_symbols), cw.modulation);
+  times.demapping = lap_us(lap);
+  d.measure(result, nof_symbols, cw.modulation);
+  times.measurements = lap_us(lap);
+  descramble_llrs(llrs, pusch_scrambling_cinit(static_cast<uint16_t>(pdu.rnti), static_cast<uint16_t>(pdu.n_id)));
+  times.demapping += lap_us(lap);
+
+  const auto decoded = d.decoder.decode(tb_bytes, llrs, cw.ulsch, pdu.harq_id, pdu.new_data);
+  times.decoding = lap_us(lap);
+  times.total = std::chrono::duration<float, std::micro>(lap - start).count();
+  result.tb_crc_ok = decoded.tb_crc_ok;
+  result.tbs = cw.tbs;
+  result.nof_cbs = decoded.nof_cbs;
+  result.nof_cb_crc_ok = decoded.nof_cb_crc_ok;
+  result.mean_ldpc_iterations =
+      decoded.nof_cbs_decoded == 0 ? 0.0f : static_cast<float>(decoded.total_iterations) / decoded.nof_cbs_decoded;
+  result.max_ldpc_iterations = decoded.max_iterations;
+  return result;
+}
+
+} // namespace airan::phy
