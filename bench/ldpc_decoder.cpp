@@ -5,6 +5,7 @@
 // Counters: info_bits (information bits per second), avg_iterations, fer (frames not meeting parity), eb_n0_db.
 
 #include "airan/phy/coding/ldpc_decoder.h"
+#include "airan/phy/coding/ldpc_encoder.h"
 
 #include <benchmark/benchmark.h>
 
@@ -30,17 +31,24 @@ std::size_t nof_llrs(double rate)
                                ldpc_codeword_length(graph, lifting_size));
 }
 
-/// BPSK over AWGN of the all-zero codeword (the decoder is symmetric), LLR 2y/sigma^2 at 8 steps per unit (the
-/// soft demapper's default scale, decoded with the default llr_shift = 1).
+/// Random code blocks, BPSK over AWGN, LLR 2y/sigma^2 at 8 steps per natural unit (the soft demapper's default
+/// scale, decoded with the default llr_shift = 1).
 std::vector<std::vector<int8_t>> noisy_frames(double rate, double eb_n0_db)
 {
   const double sigma2 = 1.0 / (2.0 * rate * std::pow(10.0, eb_n0_db / 10.0));
   std::mt19937 rng(1);
   std::normal_distribution<double> noise(0.0, std::sqrt(sigma2));
+  std::vector<uint8_t> info(ldpc_info_length(graph, lifting_size));
+  std::vector<uint8_t> codeword(ldpc_codeword_length(graph, lifting_size));
   std::vector<std::vector<int8_t>> frames(nof_frames, std::vector<int8_t>(nof_llrs(rate)));
   for (auto& frame : frames) {
-    for (auto& llr : frame) {
-      llr = static_cast<int8_t>(std::clamp(std::lround(16.0 * (1.0 + noise(rng)) / sigma2), -127L, 127L));
+    for (auto& bit : info) {
+      bit = static_cast<uint8_t>(rng() & 1U);
+    }
+    ldpc_encode(codeword, info, graph, lifting_size);
+    for (std::size_t k = 0; k != frame.size(); ++k) {
+      const double y = (codeword[k] != 0 ? -1.0 : 1.0) + noise(rng);
+      frame[k] = static_cast<int8_t>(std::clamp(std::lround(16.0 * y / sigma2), -127L, 127L));
     }
   }
   return frames;

@@ -7,10 +7,13 @@
 
 #include <immintrin.h>
 
+// Every header the kernel includes comes before the target region: library code (inline functions of the
+// standard library) must not be compiled for AVX2 here, as another source file may emit the same functions.
 #include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <utility>
 
 #pragma GCC push_options
 #pragma GCC target("avx2")

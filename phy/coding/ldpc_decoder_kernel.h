@@ -26,6 +26,7 @@ namespace airan::phy::detail {
 ///   ldpc_max_message) - offset, 0), m unsigned.
 template <class Ops>
 class ldpc_layered_kernel {
+  static_assert(ldpc_max_row_degree <= 20, "the edge loops are unrolled 20 times");
   using vec = typename Ops::vec;
   static constexpr unsigned width = Ops::width;
 
@@ -153,8 +154,9 @@ private:
   }
 
   /// One layer: min-sum check node update of the Z checks of a row and the update of the LLRs of its variables.
-  /// The degree is a template parameter so that the loops over the edges are unrolled: their exits, at a degree
-  /// that changes from row to row, would otherwise be mispredicted twice per chunk of lanes.
+  /// The degree is a template parameter so that the loops over the edges are unrolled (unroll 20 covers
+  /// ldpc_max_row_degree): their exits, at a degree that changes from row to row, would otherwise be mispredicted
+  /// twice per chunk of lanes.
   template <bool first_iteration, unsigned degree>
   static void update_row(const ldpc_layered_schedule& s, unsigned parity, unsigned begin) noexcept
   {
@@ -173,7 +175,8 @@ private:
     // The row's messages, lane chunk by lane chunk: one sequential stream over the whole iteration.
     int8_t* message = s.messages + static_cast<std::size_t>(begin) * lanes;
     for (unsigned lane = 0; lane != lanes; lane += width) {
-      // Smallest and second smallest magnitude and the sign product of the variable-to-check messages.
+      // Smallest and second smallest magnitude and the sign product of the variable-to-check messages, which are
+      // kept for the second pass.
       vec extrinsics[degree + 1];
       vec min1 = Ops::all_ones();
       vec min2 = Ops::all_ones();
@@ -192,11 +195,7 @@ private:
       // The edge holding the minimum gets the second minimum (on ties both are equal), the others the minimum.
 #pragma GCC unroll 20
       for (unsigned k = 0; k != degree; ++k) {
-#ifdef RECOMPUTE
-        const vec t = extrinsic<first_iteration>(source[k] + position[k], message + k * width);
-#else
         const vec t = extrinsics[k];
-#endif
         const vec magnitude = Ops::select_eq(Ops::abs(t), min1, magnitude2, magnitude1);
         const vec r = Ops::apply_sign(magnitude, Ops::bit_xor(sign, t));
         Ops::store(message + k * width, r);

@@ -290,6 +290,7 @@ TEST_CASE("ldpc_decoder: every kernel matches the plain layered min-sum referenc
       {ldpc_base_graph::bg2, 72, 0.4, 12.0, {.llr_shift = 0}},
       {ldpc_base_graph::bg2, 30, 0.5, 2.0, {.scaling_q4 = 13}},
       {ldpc_base_graph::bg2, 120, 2.0 / 3.0, 3.0, {.max_iterations = 12}},
+      {ldpc_base_graph::bg2, 52, 0.85, 4.5, {}},
       {ldpc_base_graph::bg2, 384, 0.3, 0.5, {.max_iterations = 5, .early_stop = false, .offset = 3}},
   };
   std::mt19937 rng(7);

@@ -22,8 +22,8 @@ namespace airan::phy {
 /// scaling_q4 < 16, offset min-sum for offset > 0). Rounding down helps at low and medium rates; when only the 4
 /// core rows are processed (the highest rates) a nonzero m scales to at least 1 instead, so that the chains of
 /// erased core parity bits are still recovered. About 4 input steps per natural unit after the shift decode best
-/// (2 lose about 0.1 dB at high rates, 8 lose at high SNR), so llr_shift = 1 suits LLRs at 8 steps per natural
-/// unit (the soft demapper's default scale), 0 suits 4, 2 suits 16.
+/// (2 or 8 lose about 0.1 dB), so llr_shift = 1 suits LLRs at 8 steps per natural unit (the soft demapper's default
+/// scale), 0 suits 4, 2 suits 16.
 struct ldpc_decoder_config {
   /// Maximum number of iterations (one iteration = one pass over all processed check rows), 1..64.
   unsigned max_iterations = 6;
