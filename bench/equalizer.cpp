@@ -74,7 +74,7 @@ void bm_equalize_slot(benchmark::State& state, unsigned nof_layers, noise_model 
   const std::vector<float> white = {0.01F};
   for (auto _ : state) {
     for (unsigned l = 0; l != nof_symbols; ++l) {
-      const equalizer_input in{nof_rx_ports, nof_layers, nof_re_symbol, d.y[l], d.h[shared_h ? 0 : l]};
+      const equalizer_input in{nof_rx_ports, nof_layers, nof_re_symbol, 1, d.y[l], d.h[shared_h ? 0 : l]};
       switch (model) {
         case noise_model::white:
           eq.equalize_mmse(out, in, white);

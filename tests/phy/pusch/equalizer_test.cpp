@@ -119,7 +119,7 @@ struct problem {
   cf_t& y_at(unsigned rx, unsigned re) { return y[rx * nof_re + re]; }
   cf_t& h_at(unsigned rx, unsigned k, unsigned re) { return h[(rx * nof_layers + k) * nof_re + re]; }
 
-  equalizer_input input() const { return {nof_rx_ports, nof_layers, nof_re, y, h}; }
+  equalizer_input input() const { return {nof_rx_ports, nof_layers, nof_re, 1, y, h}; }
 
   cmat h_matrix(unsigned re) const
   {
