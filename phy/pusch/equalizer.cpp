@@ -30,7 +30,8 @@ status size_error(const char* what, std::size_t size, std::size_t expected)
                        std::to_string(expected));
 }
 
-equalizer_kernel_args kernel_args(const equalizer_output& out, const equalizer_input& in, std::vector<float>& weights)
+equalizer_kernel_args
+kernel_args(const equalizer_output& out, const equalizer_input& in, std::vector<float>& weights, bool allow_avx2)
 {
   equalizer_kernel_args args{};
   args.x            = out.x.data();
@@ -42,6 +43,7 @@ equalizer_kernel_args kernel_args(const equalizer_output& out, const equalizer_i
   args.nof_re       = in.nof_re;
   args.nof_symbols  = in.nof_symbols;
   args.weights      = weights.data();
+  args.allow_avx2   = allow_avx2;
   return args;
 }
 
@@ -167,7 +169,7 @@ void equalizer::equalize_mmse(const equalizer_output& out, const equalizer_input
   }
   r0 /= std::max(nof_use, 1U);
 
-  equalizer_kernel_args args = kernel_args(out, in, weights_);
+  equalizer_kernel_args args = kernel_args(out, in, weights_, config_.allow_avx2);
   if (white) {
     args.whitening   = noise_whitening::none;
     args.noise_level = static_cast<float>(std::max(double{port_noise(0)}, floor));
@@ -189,9 +191,10 @@ void equalizer::equalize_mmse_irc(const equalizer_output& out, const equalizer_i
 {
   assert(validate_mmse_irc(out, in, covariance, group_nof_re).is_ok());
   detail::run_whitening_kernel(group_whitening_.data(), group_noise_level_.data(), covariance.data(),
-                               static_cast<unsigned>(ceil_div(in.nof_re, group_nof_re)), in.nof_rx_ports);
+                               static_cast<unsigned>(ceil_div(in.nof_re, group_nof_re)), in.nof_rx_ports,
+                               config_.allow_avx2);
 
-  equalizer_kernel_args args = kernel_args(out, in, weights_);
+  equalizer_kernel_args args = kernel_args(out, in, weights_, config_.allow_avx2);
   args.whitening             = noise_whitening::full;
   args.group_whitening       = group_whitening_.data();
   args.group_noise_level     = group_noise_level_.data();

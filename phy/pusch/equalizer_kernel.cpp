@@ -176,8 +176,9 @@ struct solver<F, 1> {
 };
 
 /// Two layers in closed form. With A = [a conj(b); b c] = G + lambda I and det = a c - |b|^2:
-/// d_0 = 1 - lambda c / det = e_0 / det with e_0 = G_00 c - |b|^2, x_0 = [A^-1 z]_0 / d_0 = (c z_0 - conj(b) z_1) / e_0,
-/// noise_var_0 = lambda c / e_0; layer 1 likewise with a and G_11. No e_k suffers the cancellation in 1 - mu.
+/// d_0 = 1 - lambda c / det = e_0 / det with e_0 = G_00 c - |b|^2, x_0 = [A^-1 z]_0 / d_0
+/// = (c z_0 - conj(b) z_1) / e_0, noise_var_0 = lambda c / e_0; layer 1 likewise with a and G_11. No e_k suffers the
+/// cancellation in 1 - mu.
 template <typename F>
 struct solver<F, 2> {
   /// x_0 = p_0 z_0 - conj(q_0) z_1, x_1 = p_1 z_1 - q_1 z_0.
@@ -357,32 +358,27 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
       store<F>(io.x + k * io.out_stride, {select(ok[k], x[k].re, F{}), select(ok[k], x[k].im, F{})});
     }
   } else {
-    // Column rx of W is the solution for z = conj(hw[rx]), W being linear in z.
-    C w[kernel_max_nof_rx_ports][V];
-#pragma GCC unroll 4
-    for (unsigned k = 0; k != V; ++k) {
-      ok[k] = s.valid[k];
-    }
+    // Column rx of W is the solution for z = conj(hw[rx]), W being linear in z; zero for the layers without
+    // information. Non-finite weights (from non-finite input) give non-finite x, which apply_weights catches.
     for (unsigned rx = 0; rx != ports; ++rx) {
       C column[V];
+      C w[V];
 #pragma GCC unroll 4
       for (unsigned k = 0; k != V; ++k) {
         column[k] = {hw[rx][k].re, -hw[rx][k].im};
       }
-      s.solve(w[rx], column);
+      s.solve(w, column);
 #pragma GCC unroll 4
       for (unsigned k = 0; k != V; ++k) {
-        ok[k] &= is_finite(w[rx][k].re) & is_finite(w[rx][k].im);
-      }
-    }
-    for (unsigned rx = 0; rx != ports; ++rx) {
-#pragma GCC unroll 4
-      for (unsigned k = 0; k != V; ++k) {
-        const F re = select(ok[k], w[rx][k].re, F{});
-        const F im = select(ok[k], w[rx][k].im, F{});
+        const F re = select(s.valid[k], w[k].re, F{});
+        const F im = select(s.valid[k], w[k].im, F{});
         std::memcpy(weights + (rx * V + k) * 2 * lanes_of<F>, &re, sizeof(re));
         std::memcpy(weights + ((rx * V + k) * 2 + 1) * lanes_of<F>, &im, sizeof(im));
       }
+    }
+#pragma GCC unroll 4
+    for (unsigned k = 0; k != V; ++k) {
+      ok[k] = s.valid[k];
     }
   }
   const F max = splat<F>(equalizer_noise_var_max);
@@ -570,13 +566,22 @@ void run_equalizer_kernel(const equalizer_kernel_args& args) noexcept
   assert(args.nof_rx_ports >= 1 && args.nof_rx_ports <= kernel_max_nof_rx_ports);
   assert(args.nof_symbols >= 1 && args.nof_symbols <= kernel_max_nof_symbols);
 #if defined(__x86_64__)
-  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (has_avx2) {
+  if (args.allow_avx2 && cpu_has_avx2()) {
     equalize_avx2(args);
     return;
   }
 #endif
   equalize_baseline(args);
+}
+
+bool cpu_has_avx2() noexcept
+{
+#if defined(__x86_64__)
+  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has_avx2;
+#else
+  return false;
+#endif
 }
 
 } // namespace airan::phy::detail

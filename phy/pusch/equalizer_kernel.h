@@ -44,7 +44,12 @@ struct equalizer_kernel_args {
   /// nof_symbols > 1: room for the combining weights, equalizer_kernel_weights_size(nof_rx_ports, nof_layers,
   /// nof_re) floats.
   float* weights;
+  /// Run the AVX2+FMA build where the CPU has it (otherwise the baseline build).
+  bool allow_avx2;
 };
+
+/// True where the CPU has AVX2 and FMA.
+bool cpu_has_avx2() noexcept;
 
 /// Largest numbers of ports, layers and symbols the kernels handle.
 constexpr unsigned kernel_max_nof_rx_ports = 16;
@@ -57,7 +62,7 @@ constexpr std::size_t equalizer_kernel_weights_size(unsigned nof_rx_ports, unsig
   return (std::size_t{nof_re} + 7) / 8 * nof_rx_ports * nof_layers * 2 * 8;
 }
 
-/// Runs the per-RE MMSE solve on all REs of args, with AVX2 and FMA where the CPU has them.
+/// Runs the per-RE MMSE solve on all REs of args.
 void run_equalizer_kernel(const equalizer_kernel_args& args) noexcept;
 
 /// For each of nof_groups covariances (nof_rx_ports x nof_rx_ports, row-major, lower triangle read) the whitening of
@@ -68,6 +73,7 @@ void run_whitening_kernel(cf_t*       factors,
                           float*      noise_level,
                           const cf_t* covariance,
                           unsigned    nof_groups,
-                          unsigned    nof_rx_ports) noexcept;
+                          unsigned    nof_rx_ports,
+                          bool        allow_avx2) noexcept;
 
 } // namespace airan::phy::detail

@@ -1,5 +1,5 @@
-/// Whitening factors of MMSE-IRC, one covariance group per vector lane (lane i: group first + i): the covariance R of each
-/// group normalised to unit mean diagonal, R / r0 = L L^H (Cholesky, pivots raised to
+/// Whitening factors of MMSE-IRC, one covariance group per vector lane (lane i: group first + i): the covariance R of
+/// each group normalised to unit mean diagonal, R / r0 = L L^H (Cholesky, pivots raised to
 /// equalizer_relative_noise_floor, which is the least diagonal loading that makes R positive definite), and
 /// F = L^-1, so that F n is white with variance r0 for noise n of covariance R.
 ///
@@ -155,11 +155,11 @@ void run_whitening_kernel(cf_t*       factors,
                           float*      noise_level,
                           const cf_t* covariance,
                           unsigned    nof_groups,
-                          unsigned    nof_rx_ports) noexcept
+                          unsigned    nof_rx_ports,
+                          bool        allow_avx2) noexcept
 {
 #if defined(__x86_64__)
-  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (has_avx2) {
+  if (allow_avx2 && cpu_has_avx2()) {
     whiten_avx2(factors, noise_level, covariance, nof_groups, nof_rx_ports);
     return;
   }
