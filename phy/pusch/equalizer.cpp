@@ -7,8 +7,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cmath>
-#include <complex>
 #include <cstddef>
 #include <limits>
 #include <string>
@@ -32,7 +30,8 @@ status size_error(const char* what, std::size_t size, std::size_t expected)
                        std::to_string(expected));
 }
 
-equalizer_kernel_args kernel_args(const equalizer_output& out, const equalizer_input& in)
+equalizer_kernel_args
+kernel_args(const equalizer_output& out, const equalizer_input& in, std::vector<float>& weights, bool allow_avx2)
 {
   equalizer_kernel_args args{};
   args.x            = out.x.data();
@@ -42,64 +41,10 @@ equalizer_kernel_args kernel_args(const equalizer_output& out, const equalizer_i
   args.nof_rx_ports = in.nof_rx_ports;
   args.nof_layers   = in.nof_layers;
   args.nof_re       = in.nof_re;
+  args.nof_symbols  = in.nof_symbols;
+  args.weights      = weights.data();
+  args.allow_avx2   = allow_avx2;
   return args;
-}
-
-using cd_t = std::complex<double>;
-
-/// Inverse Cholesky factor of covariance r (p x p, row-major, lower triangle read) normalised to unit mean
-/// diagonal, packed lower triangle into factor (l and m: p * p working entries each); returns the mean diagonal r0 (the noise level left after
-/// whitening), or NaN when the covariance has a non-finite entry. Pivots are raised to
-/// equalizer_relative_noise_floor (the factor is then that of r / r0 plus the least diagonal loading making it
-/// positive definite).
-double whitening_factor(cf_t* factor, const cf_t* r, unsigned p, cd_t* l, cd_t* m)
-{
-  double r0 = 0.0;
-  for (unsigned i = 0; i != p; ++i) {
-    r0 += r[i * p + i].real();
-  }
-  r0 = std::max(r0 / p, double{equalizer_noise_floor});
-  if (!std::isfinite(static_cast<float>(r0))) {
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-
-  // R / r0 = L L^H, the strictly lower part of L row-major in l and 1 / L_jj (the diagonal of L^-1) in m.
-  // Divisions and square roots are few and done once per column: they dominate the latency.
-  const double scale = 1.0 / r0;
-  for (unsigned j = 0; j != p; ++j) {
-    double pivot = r[j * p + j].real() * scale;
-    for (unsigned k = 0; k != j; ++k) {
-      pivot -= std::norm(l[j * p + k]);
-    }
-    pivot              = pivot > double{equalizer_relative_noise_floor} ? pivot : double{equalizer_relative_noise_floor};
-    const double inv   = 1.0 / std::sqrt(pivot);
-    m[j * p + j]       = inv;
-    for (unsigned i = j + 1; i != p; ++i) {
-      cd_t s = cd_t(r[i * p + j]) * scale;
-      for (unsigned k = 0; k != j; ++k) {
-        s -= l[i * p + k] * std::conj(l[j * p + k]);
-      }
-      l[i * p + j] = s * inv;
-    }
-  }
-
-  // M = L^-1, lower triangular, row by row: M_ij = -(sum_{j <= k < i} L_ik M_kj) M_ii.
-  bool finite = true;
-  for (unsigned i = 0; i != p; ++i) {
-    for (unsigned j = 0; j != i; ++j) {
-      cd_t s = 0.0;
-      for (unsigned k = j; k != i; ++k) {
-        s += l[i * p + k] * m[k * p + j];
-      }
-      m[i * p + j] = -s * m[i * p + i].real();
-    }
-    for (unsigned j = 0; j <= i; ++j) {
-      const cf_t f = {static_cast<float>(m[i * p + j].real()), static_cast<float>(m[i * p + j].imag())};
-      finite       = finite && std::isfinite(f.real()) && std::isfinite(f.imag());
-      factor[i * (i + 1) / 2 + j] = f;
-    }
-  }
-  return finite ? r0 : std::numeric_limits<double>::quiet_NaN();
 }
 
 } // namespace
@@ -124,7 +69,7 @@ equalizer::equalizer(const equalizer_config& config) :
   rx_weight_(config.max_nof_rx_ports),
   group_whitening_(std::size_t{config.max_nof_re} * config.max_nof_rx_ports * (config.max_nof_rx_ports + 1) / 2),
   group_noise_level_(config.max_nof_re),
-  cholesky_(2 * config.max_nof_rx_ports * config.max_nof_rx_ports)
+  weights_(detail::equalizer_kernel_weights_size(config.max_nof_rx_ports, config.max_nof_layers, config.max_nof_re))
 {
   assert(validate(config).is_ok());
 }
@@ -144,15 +89,19 @@ status equalizer::validate_sizes(const equalizer_output& out, const equalizer_in
     return status::error("equalizer: nof_re " + std::to_string(in.nof_re) + " outside 1.." +
                          std::to_string(config_.max_nof_re));
   }
+  if (in.nof_symbols < 1 || in.nof_symbols > equalizer_max_nof_symbols) {
+    return status::error("equalizer: nof_symbols " + std::to_string(in.nof_symbols) + " outside 1.." +
+                         std::to_string(equalizer_max_nof_symbols));
+  }
   const std::size_t n = in.nof_re;
-  if (in.y.size() != in.nof_rx_ports * n) {
-    return size_error("y", in.y.size(), in.nof_rx_ports * n);
+  if (in.y.size() != in.nof_symbols * in.nof_rx_ports * n) {
+    return size_error("y", in.y.size(), in.nof_symbols * in.nof_rx_ports * n);
   }
   if (in.h.size() != in.nof_rx_ports * in.nof_layers * n) {
     return size_error("h", in.h.size(), in.nof_rx_ports * in.nof_layers * n);
   }
-  if (out.x.size() != in.nof_layers * n) {
-    return size_error("x", out.x.size(), in.nof_layers * n);
+  if (out.x.size() != in.nof_symbols * in.nof_layers * n) {
+    return size_error("x", out.x.size(), in.nof_symbols * in.nof_layers * n);
   }
   if (out.noise_var.size() != in.nof_layers * n) {
     return size_error("noise_var", out.noise_var.size(), in.nof_layers * n);
@@ -220,7 +169,7 @@ void equalizer::equalize_mmse(const equalizer_output& out, const equalizer_input
   }
   r0 /= std::max(nof_use, 1U);
 
-  equalizer_kernel_args args = kernel_args(out, in);
+  equalizer_kernel_args args = kernel_args(out, in, weights_, config_.allow_avx2);
   if (white) {
     args.whitening   = noise_whitening::none;
     args.noise_level = static_cast<float>(std::max(double{port_noise(0)}, floor));
@@ -241,23 +190,11 @@ void equalizer::equalize_mmse_irc(const equalizer_output& out, const equalizer_i
                                   std::span<const cf_t> covariance, unsigned group_nof_re) noexcept
 {
   assert(validate_mmse_irc(out, in, covariance, group_nof_re).is_ok());
-  const unsigned    p           = in.nof_rx_ports;
-  const std::size_t nof_entries = p * (p + 1) / 2;
-  const std::size_t nof_groups  = ceil_div(in.nof_re, group_nof_re);
-  for (std::size_t g = 0; g != nof_groups; ++g) {
-    cf_t*        factor = group_whitening_.data() + g * nof_entries;
-    const double r0     = whitening_factor(factor, covariance.data() + g * p * p, p, cholesky_.data(),
-                                              cholesky_.data() + p * p);
-    if (std::isnan(r0)) {
-      // No information: a null whitened channel with unit noise gives x = 0 and the largest noise variance.
-      std::fill_n(factor, nof_entries, cf_t{});
-      group_noise_level_[g] = 1.0F;
-    } else {
-      group_noise_level_[g] = static_cast<float>(r0);
-    }
-  }
+  detail::run_whitening_kernel(group_whitening_.data(), group_noise_level_.data(), covariance.data(),
+                               static_cast<unsigned>(ceil_div(in.nof_re, group_nof_re)), in.nof_rx_ports,
+                               config_.allow_avx2);
 
-  equalizer_kernel_args args = kernel_args(out, in);
+  equalizer_kernel_args args = kernel_args(out, in, weights_, config_.allow_avx2);
   args.whitening             = noise_whitening::full;
   args.group_whitening       = group_whitening_.data();
   args.group_noise_level     = group_noise_level_.data();

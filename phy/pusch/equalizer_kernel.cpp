@@ -1,141 +1,40 @@
-/// Per-RE MMSE solve of the MIMO equaliser, 8 REs per step in struct-of-arrays form.
+/// Per-RE MMSE solve of the MIMO equaliser, one vector of REs per step in struct-of-arrays form
+/// (equalizer_simd.h).
 ///
-/// For each RE, with H and y already whitened (noise covariance lambda I):
-///   G = H^H H (v x v Hermitian), z = H^H y, A = G + lambda I = L D L^H (L unit lower triangular, D > 0 real),
-///   xh = A^-1 z (forward and backward substitution), a_k = [A^-1]_kk = sum_{i >= k} |[L^-1]_ik|^2 / D_i,
-///   mu_k = lambda a_k, d_k = 1 - mu_k, x_k = xh_k / d_k, noise_var_k = mu_k / d_k.
-/// A >= lambda I, so every pivot D_j >= lambda mathematically: raising the computed pivots to lambda only undoes
-/// rounding and keeps the factorisation defined for any input.
+/// At each RE, with the noise whitened to covariance lambda I (port weights or the group's inverse Cholesky factor):
+///   G = H^H R_n^-1 H (v x v Hermitian), A = G + lambda I, z = H^H R_n^-1 y per symbol, xh = A^-1 z;
+///   a_k = [A^-1]_kk, mu_k = lambda a_k, d_k = 1 - mu_k, x_k = xh_k / d_k, noise_var_k = mu_k / d_k.
+/// One and two layers are solved in closed form; three and four through A = L D L^H (L unit lower triangular, D
+/// real), with a_k = sum_{i >= k} |[L^-1]_ik|^2 / D_i. A >= lambda I, so every pivot D_j >= lambda mathematically:
+/// raising the computed pivots to lambda only undoes rounding and keeps the factorisation defined for any input.
 ///
-/// Eight complex values are held as two vectors (real parts, imaginary parts). Loading 8 interleaved cf_t with one
-/// in-lane shuffle per vector leaves the REs in lane order 0 1 4 5 2 3 6 7; the unpack on store restores the order,
-/// so nothing crosses 128-bit lanes except the noise variance store.
+/// A single symbol is equalised in one pass. With several symbols sharing the channel, a first pass computes per RE
+/// the combining weights W (x = W y, everything that depends on H and the noise only) and a second pass applies them
+/// symbol by symbol, streaming through few arrays at a time.
 ///
-/// The kernels use the compiler's generic vector types. They are compiled twice, for baseline x86-64 and for
-/// AVX2+FMA, and the build matching the CPU is chosen at run time.
+/// The kernels are specialised for 1..4 layers and compiled twice: with 8-lane vectors for AVX2+FMA and with 4-lane
+/// vectors for baseline x86-64; the build matching the CPU is chosen at run time.
 
 #include "equalizer_kernel.h"
 
 #include "airan/phy/pusch/equalizer.h"
+#include "equalizer_simd.h"
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 
 namespace airan::phy::detail {
 namespace {
 
-using v8f = float __attribute__((vector_size(32)));
-using v8i = int32_t __attribute__((vector_size(32)));
-
-#define AIRAN_EQ_INLINE [[gnu::always_inline]] inline
-
-constexpr unsigned lanes = 8;
-
 /// d_k below which a layer is reported as carrying no information: noise_var = (1 - d) / d reaches
 /// equalizer_noise_var_max there.
 constexpr float min_bias = 1.0F / (1.0F + equalizer_noise_var_max);
 
-/// Eight complex values.
-struct cv {
-  v8f re;
-  v8f im;
-};
-
-AIRAN_EQ_INLINE v8f splat(float x)
-{
-  return v8f{} + x;
-}
-
-AIRAN_EQ_INLINE cv load(const cf_t* p)
-{
-  v8f a;
-  v8f b;
-  std::memcpy(&a, p, sizeof(a));
-  std::memcpy(&b, p + lanes / 2, sizeof(b));
-  return {__builtin_shuffle(a, b, v8i{0, 2, 8, 10, 4, 6, 12, 14}),
-          __builtin_shuffle(a, b, v8i{1, 3, 9, 11, 5, 7, 13, 15})};
-}
-
-AIRAN_EQ_INLINE void store(cf_t* p, cv x)
-{
-  const v8f a = __builtin_shuffle(x.re, x.im, v8i{0, 8, 1, 9, 4, 12, 5, 13});
-  const v8f b = __builtin_shuffle(x.re, x.im, v8i{2, 10, 3, 11, 6, 14, 7, 15});
-  // std::complex<float> arrays may be accessed as interleaved float pairs ([complex.numbers]).
-  std::memcpy(reinterpret_cast<float*>(p), &a, sizeof(a));
-  std::memcpy(reinterpret_cast<float*>(p + lanes / 2), &b, sizeof(b));
-}
-
-AIRAN_EQ_INLINE void store(float* p, v8f x)
-{
-  // The lane order 0 1 4 5 2 3 6 7 is its own inverse.
-  const v8f y = __builtin_shuffle(x, v8i{0, 1, 4, 5, 2, 3, 6, 7});
-  std::memcpy(p, &y, sizeof(y));
-}
-
-/// The RE index of each lane, relative to the first RE of the step.
-constexpr v8i lane_re_offset = {0, 1, 4, 5, 2, 3, 6, 7};
-
-AIRAN_EQ_INLINE cv operator*(v8f s, cv a)
-{
-  return {s * a.re, s * a.im};
-}
-
-AIRAN_EQ_INLINE cv operator-(cv a)
-{
-  return {-a.re, -a.im};
-}
-
-/// acc + a b.
-AIRAN_EQ_INLINE cv mul_add(cv acc, cv a, cv b)
-{
-  return {acc.re + a.re * b.re - a.im * b.im, acc.im + a.re * b.im + a.im * b.re};
-}
-
-/// acc - a b.
-AIRAN_EQ_INLINE cv mul_sub(cv acc, cv a, cv b)
-{
-  return {acc.re - a.re * b.re + a.im * b.im, acc.im - a.re * b.im - a.im * b.re};
-}
-
-/// acc + conj(a) b.
-AIRAN_EQ_INLINE cv conj_mul_add(cv acc, cv a, cv b)
-{
-  return {acc.re + a.re * b.re + a.im * b.im, acc.im + a.re * b.im - a.im * b.re};
-}
-
-/// acc - conj(a) b.
-AIRAN_EQ_INLINE cv conj_mul_sub(cv acc, cv a, cv b)
-{
-  return {acc.re - a.re * b.re - a.im * b.im, acc.im - a.re * b.im + a.im * b.re};
-}
-
-/// acc + Re(conj(a) b).
-AIRAN_EQ_INLINE v8f real_conj_mul_add(v8f acc, cv a, cv b)
-{
-  return acc + a.re * b.re + a.im * b.im;
-}
-
-AIRAN_EQ_INLINE v8f norm(cv a)
-{
-  return a.re * a.re + a.im * a.im;
-}
-
-/// a if mask, else b (mask lanes all ones or all zeros).
-AIRAN_EQ_INLINE v8f select(v8i mask, v8f a, v8f b)
-{
-  return mask ? a : b;
-}
-
-/// Lanes holding a finite value.
-AIRAN_EQ_INLINE v8i is_finite(v8f a)
-{
-  return (a - a) == v8f{};
-}
-
-/// Where the REs of one step are: the inputs of RE j of the step at y[rx * in_stride + j] and
-/// h[(rx * V + k) * in_stride + j], the outputs at x[k * out_stride + j] and noise_var[k * out_stride + j].
+/// Where the REs of one step of one symbol are: for RE j of the step, y[rx * in_stride + j],
+/// h[(rx * V + k) * in_stride + j], x[k * out_stride + j] and noise_var[k * out_stride + j].
 struct step_io {
   const cf_t* y;
   const cf_t* h;
@@ -145,341 +44,518 @@ struct step_io {
   std::size_t out_stride;
 };
 
-/// The Hermitian matrix G = H^H H (diagonal and strictly lower triangle) and z = H^H y, summed over the ports.
-template <unsigned V>
-struct normal_equations {
-  v8f g_diag[V] = {};
-  cv  g_lower[V][V] = {};
-  cv  z[V]          = {};
+/// G = H^H R_n^-1 H: diagonal and strictly lower triangle.
+template <typename F, unsigned V>
+struct gram {
+  F       diag[V]     = {};
+  cvec<F> lower[V][V] = {};
 
-  /// Adds port contributions: hw = w h for the port weight w (or h itself), y.
-  AIRAN_EQ_INLINE void add(const cv* hw, const cv* h, cv y)
+  /// Adds the contribution conj(a_i) b_j of one port.
+  AIRAN_EQ_INLINE void add(const cvec<F>* a, const cvec<F>* b)
   {
 #pragma GCC unroll 4
     for (unsigned i = 0; i != V; ++i) {
-      g_diag[i] = real_conj_mul_add(g_diag[i], hw[i], h[i]);
+      diag[i] = real_conj_mul_add(diag[i], a[i], b[i]);
 #pragma GCC unroll 4
       for (unsigned j = 0; j != i; ++j) {
-        g_lower[i][j] = conj_mul_add(g_lower[i][j], hw[i], h[j]);
+        lower[i][j] = conj_mul_add(lower[i][j], a[i], b[j]);
       }
-      z[i] = conj_mul_add(z[i], hw[i], y);
     }
   }
 };
 
-/// Accumulates G and z for white or diagonally weighted noise, one port at a time from memory.
-template <unsigned V, noise_whitening W>
-AIRAN_EQ_INLINE void accumulate_weighted(normal_equations<V>& eq, const step_io& io, unsigned nof_ports,
-                                         const float* rx_weight)
+/// z += conj(hw) y for one port.
+template <typename F, unsigned V>
+AIRAN_EQ_INLINE void add_matched(cvec<F>* z, const cvec<F>* hw, cvec<F> y)
 {
-  for (unsigned rx = 0; rx != nof_ports; ++rx) {
-    cv h[V];
-#pragma GCC unroll 4
-    for (unsigned k = 0; k != V; ++k) {
-      h[k] = load(io.h + (rx * V + k) * io.in_stride);
-    }
-    const cv y = load(io.y + rx * io.in_stride);
-    if constexpr (W == noise_whitening::diagonal) {
-      const v8f w = splat(rx_weight[rx]);
-      cv        hw[V];
-#pragma GCC unroll 4
-      for (unsigned k = 0; k != V; ++k) {
-        hw[k] = w * h[k];
-      }
-      eq.add(hw, h, y);
-    } else {
-      eq.add(h, h, y);
-    }
-  }
-}
-
-/// Accumulates G and z after whitening with the per-lane inverse Cholesky factor f (packed lower triangle):
-/// port rx of the whitened signal is sum_{j <= rx} f[rx][j] (port j).
-template <unsigned V>
-AIRAN_EQ_INLINE void accumulate_whitened(normal_equations<V>& eq, const step_io& io, unsigned nof_ports,
-                                         const cv* f)
-{
-  cv h[kernel_max_nof_rx_ports][V];
-  cv y[kernel_max_nof_rx_ports];
-  for (unsigned rx = 0; rx != nof_ports; ++rx) {
-#pragma GCC unroll 4
-    for (unsigned k = 0; k != V; ++k) {
-      h[rx][k] = load(io.h + (rx * V + k) * io.in_stride);
-    }
-    y[rx] = load(io.y + rx * io.in_stride);
-  }
-  for (unsigned rx = 0; rx != nof_ports; ++rx) {
-    const cv* row  = f + rx * (rx + 1) / 2;
-    const v8f diag = row[rx].re;
-    cv        hw[V];
-#pragma GCC unroll 4
-    for (unsigned k = 0; k != V; ++k) {
-      hw[k] = diag * h[rx][k];
-    }
-    cv yw = diag * y[rx];
-    for (unsigned j = 0; j != rx; ++j) {
-#pragma GCC unroll 4
-      for (unsigned k = 0; k != V; ++k) {
-        hw[k] = mul_add(hw[k], row[j], h[j][k]);
-      }
-      yw = mul_add(yw, row[j], y[j]);
-    }
-    eq.add(hw, hw, yw);
-  }
-}
-
-/// Stores layer k: x = numerator / e and noise_var = noise_numerator / e, where e / scale is the bias d_k of the
-/// layer. Layers with d_k <= min_bias and non-finite results get x = 0 and the largest noise variance.
-AIRAN_EQ_INLINE void store_layer(const step_io& io, unsigned k, cv numerator, v8f noise_numerator, v8f e, v8f scale)
-{
-  const v8f inv   = 1.0F / e;
-  const cv  x     = inv * numerator;
-  const v8f nv    = noise_numerator * inv;
-  const v8f max   = splat(equalizer_noise_var_max);
-  const v8i valid = (e > min_bias * scale) & is_finite(x.re) & is_finite(x.im);
-  store(io.x + k * io.out_stride, {select(valid, x.re, v8f{}), select(valid, x.im, v8f{})});
-  store(io.noise_var + k * io.out_stride, select(valid & (nv < max), nv, max));
-}
-
-/// Single layer: x = z / g, noise_var = lambda / g, d = g / (g + lambda).
-AIRAN_EQ_INLINE void solve_and_store(const normal_equations<1>& eq, v8f lambda, const step_io& io)
-{
-  store_layer(io, 0, eq.z[0], lambda, eq.g_diag[0], eq.g_diag[0] + lambda);
-}
-
-/// Two layers in closed form. With A = [a conj(b); b c] = G + lambda I and det = a c - |b|^2:
-/// d_0 = 1 - lambda c / det = e_0 / det with e_0 = G_00 c - |b|^2, x_0 = [A^-1 z]_0 / d_0 = (c z_0 - conj(b) z_1) / e_0,
-/// noise_var_0 = lambda c / e_0; layer 1 likewise with a and G_11. Every e_k is free of the cancellation in 1 - mu.
-AIRAN_EQ_INLINE void solve_and_store(const normal_equations<2>& eq, v8f lambda, const step_io& io)
-{
-  const v8f a     = eq.g_diag[0] + lambda;
-  const v8f c     = eq.g_diag[1] + lambda;
-  const cv  b     = eq.g_lower[1][0];
-  const v8f b2    = norm(b);
-  const v8f det   = a * c - b2;
-  const cv  num_0 = conj_mul_sub(c * eq.z[0], b, eq.z[1]);
-  const cv  num_1 = mul_sub(a * eq.z[1], b, eq.z[0]);
-  store_layer(io, 0, num_0, lambda * c, eq.g_diag[0] * c - b2, det);
-  store_layer(io, 1, num_1, lambda * a, eq.g_diag[1] * a - b2, det);
-}
-
-/// Three or four layers through A = L D L^H (see the file comment).
-template <unsigned V>
-AIRAN_EQ_INLINE void solve_and_store(const normal_equations<V>& eq, v8f lambda, const step_io& io)
-{
-  v8f pivot[V];
-  v8f inv_d[V];
-  cv  l[V][V];
-#pragma GCC unroll 4
-  for (unsigned j = 0; j != V; ++j) {
-    // L_jk D_k, the terms shared by the pivot and the column below it.
-    cv  ld[V];
-    v8f d = eq.g_diag[j] + lambda;
-#pragma GCC unroll 4
-    for (unsigned k = 0; k != j; ++k) {
-      ld[k] = pivot[k] * l[j][k];
-      d     = d - ld[k].re * l[j][k].re - ld[k].im * l[j][k].im;
-    }
-    pivot[j] = select(d > lambda, d, lambda);
-    inv_d[j] = 1.0F / pivot[j];
-#pragma GCC unroll 4
-    for (unsigned i = j + 1; i != V; ++i) {
-      cv e = eq.g_lower[i][j];
-#pragma GCC unroll 4
-      for (unsigned k = 0; k != j; ++k) {
-        e = conj_mul_sub(e, ld[k], l[i][k]);
-      }
-      l[i][j] = inv_d[j] * e;
-    }
-  }
-
-  // xh = L^-H D^-1 L^-1 z.
-  cv u[V];
-#pragma GCC unroll 4
-  for (unsigned i = 0; i != V; ++i) {
-    u[i] = eq.z[i];
-#pragma GCC unroll 4
-    for (unsigned k = 0; k != i; ++k) {
-      u[i] = mul_sub(u[i], l[i][k], u[k]);
-    }
-  }
-  cv xh[V];
-#pragma GCC unroll 4
-  for (unsigned step = 0; step != V; ++step) {
-    const unsigned i = V - 1 - step;
-    xh[i]            = inv_d[i] * u[i];
-#pragma GCC unroll 4
-    for (unsigned k = i + 1; k != V; ++k) {
-      xh[i] = conj_mul_sub(xh[i], l[k][i], xh[k]);
-    }
-  }
-
-  // a_k = sum_{i >= k} |M_ik|^2 / D_i with M = L^-1: M_ik = -(L_ik + sum_{k < j < i} L_ij M_jk).
 #pragma GCC unroll 4
   for (unsigned k = 0; k != V; ++k) {
-    v8f a = inv_d[k];
-    cv  m[V];
-#pragma GCC unroll 4
-    for (unsigned i = k + 1; i != V; ++i) {
-      cv s = l[i][k];
-#pragma GCC unroll 4
-      for (unsigned j = k + 1; j != i; ++j) {
-        s = mul_add(s, l[i][j], m[j]);
-      }
-      m[i] = -s;
-      a += norm(m[i]) * inv_d[i];
-    }
-    const v8f mu = lambda * a;
-    store_layer(io, k, xh[k], mu, 1.0F - mu, splat(1.0F));
+    z[k] = conj_mul_add(z[k], hw[k], y);
   }
 }
 
+/// Solution of (G + lambda I) xh = z, unbiased: after construction from G and lambda, noise_var[k] and valid[k]
+/// (d_k > min_bias) describe layer k, and solve() maps z to x = xh / d.
+template <typename F, unsigned V>
+struct solver {
+  F          inv_d[V];
+  cvec<F>    l[V][V];
+  F          inv_bias[V];
+  F          noise_var[V];
+  mask_of<F> valid[V];
+
+  AIRAN_EQ_INLINE solver(const gram<F, V>& g, F lambda)
+  {
+    F pivot[V];
+#pragma GCC unroll 4
+    for (unsigned j = 0; j != V; ++j) {
+      // L_jk D_k, the terms shared by the pivot and the column below it.
+      cvec<F> ld[V];
+      F       d = g.diag[j] + lambda;
+#pragma GCC unroll 4
+      for (unsigned k = 0; k != j; ++k) {
+        ld[k] = pivot[k] * l[j][k];
+        d     = d - ld[k].re * l[j][k].re - ld[k].im * l[j][k].im;
+      }
+      pivot[j] = select(d > lambda, d, lambda);
+      inv_d[j] = 1.0F / pivot[j];
+#pragma GCC unroll 4
+      for (unsigned i = j + 1; i != V; ++i) {
+        cvec<F> e = g.lower[i][j];
+#pragma GCC unroll 4
+        for (unsigned k = 0; k != j; ++k) {
+          e = conj_mul_sub(e, ld[k], l[i][k]);
+        }
+        l[i][j] = inv_d[j] * e;
+      }
+    }
+    // a_k = sum_{i >= k} |M_ik|^2 / D_i with M = L^-1: M_ik = -(L_ik + sum_{k < j < i} L_ij M_jk).
+#pragma GCC unroll 4
+    for (unsigned k = 0; k != V; ++k) {
+      F       a = inv_d[k];
+      cvec<F> m[V];
+#pragma GCC unroll 4
+      for (unsigned i = k + 1; i != V; ++i) {
+        cvec<F> s = l[i][k];
+#pragma GCC unroll 4
+        for (unsigned j = k + 1; j != i; ++j) {
+          s = mul_add(s, l[i][j], m[j]);
+        }
+        m[i] = -s;
+        a += norm(m[i]) * inv_d[i];
+      }
+      const F mu   = lambda * a;
+      const F d    = 1.0F - mu;
+      inv_bias[k]  = 1.0F / d;
+      noise_var[k] = mu * inv_bias[k];
+      valid[k]     = d > min_bias;
+    }
+  }
+
+  /// x = D_bias^-1 L^-H D^-1 L^-1 z.
+  AIRAN_EQ_INLINE void solve(cvec<F>* x, const cvec<F>* z) const
+  {
+    cvec<F> u[V];
+#pragma GCC unroll 4
+    for (unsigned i = 0; i != V; ++i) {
+      u[i] = z[i];
+#pragma GCC unroll 4
+      for (unsigned k = 0; k != i; ++k) {
+        u[i] = mul_sub(u[i], l[i][k], u[k]);
+      }
+    }
+#pragma GCC unroll 4
+    for (unsigned step = 0; step != V; ++step) {
+      const unsigned i = V - 1 - step;
+      u[i]             = inv_d[i] * u[i];
+#pragma GCC unroll 4
+      for (unsigned k = i + 1; k != V; ++k) {
+        u[i] = conj_mul_sub(u[i], l[k][i], u[k]);
+      }
+    }
+#pragma GCC unroll 4
+    for (unsigned k = 0; k != V; ++k) {
+      x[k] = inv_bias[k] * u[k];
+    }
+  }
+};
+
+/// One layer: x = z / g, noise_var = lambda / g, d = g / (g + lambda).
+template <typename F>
+struct solver<F, 1> {
+  F          inv_g;
+  F          noise_var[1];
+  mask_of<F> valid[1];
+
+  AIRAN_EQ_INLINE solver(const gram<F, 1>& g, F lambda) :
+    inv_g(1.0F / g.diag[0]), noise_var{lambda * inv_g}, valid{g.diag[0] > min_bias * (g.diag[0] + lambda)}
+  {
+  }
+
+  AIRAN_EQ_INLINE void solve(cvec<F>* x, const cvec<F>* z) const { x[0] = inv_g * z[0]; }
+};
+
+/// Two layers in closed form. With A = [a conj(b); b c] = G + lambda I and det = a c - |b|^2:
+/// d_0 = 1 - lambda c / det = e_0 / det with e_0 = G_00 c - |b|^2, x_0 = [A^-1 z]_0 / d_0
+/// = (c z_0 - conj(b) z_1) / e_0, noise_var_0 = lambda c / e_0; layer 1 likewise with a and G_11. No e_k suffers the
+/// cancellation in 1 - mu.
+template <typename F>
+struct solver<F, 2> {
+  /// x_0 = p_0 z_0 - conj(q_0) z_1, x_1 = p_1 z_1 - q_1 z_0.
+  F          p[2];
+  cvec<F>    q[2];
+  F          noise_var[2];
+  mask_of<F> valid[2];
+
+  AIRAN_EQ_INLINE solver(const gram<F, 2>& g, F lambda)
+  {
+    const cvec<F> b      = g.lower[1][0];
+    const F       a      = g.diag[0] + lambda;
+    const F       c      = g.diag[1] + lambda;
+    const F       b2     = norm(b);
+    const F       det    = a * c - b2;
+    const F       e0     = g.diag[0] * c - b2;
+    const F       e1     = g.diag[1] * a - b2;
+    const F       inv_e0 = 1.0F / e0;
+    const F       inv_e1 = 1.0F / e1;
+    p[0]                 = c * inv_e0;
+    p[1]                 = a * inv_e1;
+    q[0]                 = inv_e0 * b;
+    q[1]                 = inv_e1 * b;
+    noise_var[0]         = lambda * p[0];
+    noise_var[1]         = lambda * p[1];
+    valid[0]             = e0 > min_bias * det;
+    valid[1]             = e1 > min_bias * det;
+  }
+
+  AIRAN_EQ_INLINE void solve(cvec<F>* x, const cvec<F>* z) const
+  {
+    x[0] = conj_mul_sub(p[0] * z[0], q[0], z[1]);
+    x[1] = mul_sub(p[1] * z[1], q[1], z[0]);
+  }
+};
+
 /// Noise level raised to tr(G) / equalizer_max_snr; a NaN trace leaves it (the NaN reaches the outputs anyway).
-template <unsigned V>
-AIRAN_EQ_INLINE v8f capped_noise_level(const normal_equations<V>& eq, v8f noise_level)
+template <typename F, unsigned V>
+AIRAN_EQ_INLINE F capped_noise_level(const gram<F, V>& g, F noise_level)
 {
-  v8f trace = eq.g_diag[0];
+  F trace = g.diag[0];
 #pragma GCC unroll 4
   for (unsigned k = 1; k != V; ++k) {
-    trace += eq.g_diag[k];
+    trace += g.diag[k];
   }
-  const v8f snr_floor = trace * (1.0F / equalizer_max_snr);
+  const F snr_floor = trace * (1.0F / equalizer_max_snr);
   return select(snr_floor > noise_level, snr_floor, noise_level);
 }
 
-/// Per-lane inverse Cholesky factors and noise levels of the groups of REs first .. first + 7.
+/// Per-lane inverse Cholesky factors (packed lower triangle) and noise levels of the groups of the REs of a step.
+template <typename F>
 struct lane_whitening {
-  cv  factor[kernel_max_nof_rx_ports * (kernel_max_nof_rx_ports + 1) / 2];
-  v8f noise_level;
+  cvec<F> factor[kernel_max_nof_rx_ports * (kernel_max_nof_rx_ports + 1) / 2];
+  F       noise_level;
 };
 
-/// Fills w for the REs first .. first + 7; group is the group of RE first, found by stepping from the previous
-/// step's group (no division per step).
-AIRAN_EQ_INLINE void gather_whitening(lane_whitening& w, const equalizer_kernel_args& args, unsigned first,
+/// Fills w for the REs first .. first + lanes - 1; group is the group of RE first, found by stepping from the
+/// previous step's group (no division per step).
+template <typename F>
+AIRAN_EQ_INLINE void gather_whitening(lane_whitening<F>& w, const equalizer_kernel_args& args, unsigned first,
                                       unsigned& group)
 {
   const unsigned size        = args.group_nof_re;
   const unsigned nof_entries = args.nof_rx_ports * (args.nof_rx_ports + 1) / 2;
-  const unsigned end         = std::min(first + lanes, args.nof_re);
+  const unsigned end         = std::min(first + lanes_of<F>, args.nof_re);
   while ((group + 1) * size <= first) {
     ++group;
   }
   const cf_t* f = args.group_whitening + std::size_t{group} * nof_entries;
   for (unsigned e = 0; e != nof_entries; ++e) {
-    w.factor[e] = {splat(f[e].real()), splat(f[e].imag())};
+    w.factor[e] = {splat<F>(f[e].real()), splat<F>(f[e].imag())};
   }
-  w.noise_level = splat(args.group_noise_level[group]);
+  w.noise_level = splat<F>(args.group_noise_level[group]);
   // Later groups overwrite the lanes from their first RE on.
-  const v8i re = lane_re_offset + static_cast<int32_t>(first);
+  const mask_of<F> re = lane_re_offset<F>() + static_cast<int32_t>(first);
   for (unsigned g = group + 1; g * size < end; ++g) {
-    const v8i in_group = re >= static_cast<int32_t>(g * size);
-    f                  = args.group_whitening + std::size_t{g} * nof_entries;
+    const mask_of<F> in_group = re >= static_cast<int32_t>(g * size);
+    f                         = args.group_whitening + std::size_t{g} * nof_entries;
     for (unsigned e = 0; e != nof_entries; ++e) {
-      w.factor[e] = {select(in_group, splat(f[e].real()), w.factor[e].re),
-                     select(in_group, splat(f[e].imag()), w.factor[e].im)};
+      w.factor[e] = {select(in_group, splat<F>(f[e].real()), w.factor[e].re),
+                     select(in_group, splat<F>(f[e].imag()), w.factor[e].im)};
     }
-    w.noise_level = select(in_group, splat(args.group_noise_level[g]), w.noise_level);
+    w.noise_level = select(in_group, splat<F>(args.group_noise_level[g]), w.noise_level);
   }
 }
 
-template <unsigned V, noise_whitening W>
+/// Floats of the combining weights of one step: V x P complex vectors.
+template <typename F, unsigned V>
+constexpr std::size_t step_weights_size(unsigned nof_ports)
+{
+  return std::size_t{nof_ports} * V * 2 * lanes_of<F>;
+}
+
+/// One vector of REs. Fused (a single symbol): x and noise_var from y directly. Otherwise the combining weights
+/// W = D_bias^-1 A^-1 hw^H, with which x = W y for every symbol, go to weights (apply_weights uses them).
+template <typename F, unsigned V, noise_whitening W, bool Fused>
 AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step_io& io, unsigned first,
-                                   unsigned& group)
+                                   unsigned& group, float* weights)
 {
-  normal_equations<V> eq;
+  using C              = cvec<F>;
+  const unsigned ports = args.nof_rx_ports;
+
+  // The matched filter hw = R_n^-1 H (relative to the noise level), z = hw^H y.
+  C          hw[kernel_max_nof_rx_ports][V];
+  gram<F, V> g;
+  C          z[V] = {};
+  F          noise_level;
   if constexpr (W == noise_whitening::full) {
-    lane_whitening w;
+    lane_whitening<F> w;
     gather_whitening(w, args, first, group);
-    accumulate_whitened<V>(eq, io, args.nof_rx_ports, w.factor);
-    solve_and_store(eq, capped_noise_level(eq, w.noise_level), io);
+    noise_level = w.noise_level;
+    // Whitened channel ht = L^-1 H (row rx with entries j <= rx, real diagonal), G = ht^H ht, hw = L^-H ht.
+    C h[kernel_max_nof_rx_ports][V];
+    C ht[kernel_max_nof_rx_ports][V];
+    for (unsigned rx = 0; rx != ports; ++rx) {
+      const C* row = w.factor + rx * (rx + 1) / 2;
+#pragma GCC unroll 4
+      for (unsigned k = 0; k != V; ++k) {
+        h[rx][k]  = load<F>(io.h + (rx * V + k) * io.in_stride);
+        ht[rx][k] = row[rx].re * h[rx][k];
+      }
+      for (unsigned j = 0; j != rx; ++j) {
+#pragma GCC unroll 4
+        for (unsigned k = 0; k != V; ++k) {
+          ht[rx][k] = mul_add(ht[rx][k], row[j], h[j][k]);
+        }
+      }
+      g.add(ht[rx], ht[rx]);
+    }
+    for (unsigned rx = 0; rx != ports; ++rx) {
+#pragma GCC unroll 4
+      for (unsigned k = 0; k != V; ++k) {
+        hw[rx][k] = w.factor[rx * (rx + 1) / 2 + rx].re * ht[rx][k];
+      }
+      for (unsigned j = rx + 1; j != ports; ++j) {
+#pragma GCC unroll 4
+        for (unsigned k = 0; k != V; ++k) {
+          hw[rx][k] = conj_mul_add(hw[rx][k], w.factor[j * (j + 1) / 2 + rx], ht[j][k]);
+        }
+      }
+      if constexpr (Fused) {
+        add_matched<F, V>(z, hw[rx], load<F>(io.y + rx * io.in_stride));
+      }
+    }
   } else {
-    accumulate_weighted<V, W>(eq, io, args.nof_rx_ports, args.rx_weight);
-    solve_and_store(eq, capped_noise_level(eq, splat(args.noise_level)), io);
+    // One pass over the ports: G, and z when fused.
+    noise_level = splat<F>(args.noise_level);
+    for (unsigned rx = 0; rx != ports; ++rx) {
+      C h[V];
+      C a[V];
+#pragma GCC unroll 4
+      for (unsigned k = 0; k != V; ++k) {
+        h[k] = load<F>(io.h + (rx * V + k) * io.in_stride);
+        a[k] = W == noise_whitening::diagonal ? splat<F>(args.rx_weight[rx]) * h[k] : h[k];
+      }
+      g.add(a, h);
+      if constexpr (Fused) {
+        add_matched<F, V>(z, a, load<F>(io.y + rx * io.in_stride));
+      } else {
+#pragma GCC unroll 4
+        for (unsigned k = 0; k != V; ++k) {
+          hw[rx][k] = a[k];
+        }
+      }
+    }
+  }
+
+  const solver<F, V> s(g, capped_noise_level(g, noise_level));
+  mask_of<F>         ok[V];
+  if constexpr (Fused) {
+    C x[V];
+    s.solve(x, z);
+#pragma GCC unroll 4
+    for (unsigned k = 0; k != V; ++k) {
+      // A non-finite result (from non-finite input) marks the RE as carrying no information.
+      ok[k] = s.valid[k] & is_finite(x[k].re) & is_finite(x[k].im);
+      store<F>(io.x + k * io.out_stride, {select(ok[k], x[k].re, F{}), select(ok[k], x[k].im, F{})});
+    }
+  } else {
+    // Column rx of W is the solution for z = conj(hw[rx]), W being linear in z; zero for the layers without
+    // information. Non-finite weights (from non-finite input) give non-finite x, which apply_weights catches.
+    for (unsigned rx = 0; rx != ports; ++rx) {
+      C column[V];
+      C w[V];
+#pragma GCC unroll 4
+      for (unsigned k = 0; k != V; ++k) {
+        column[k] = {hw[rx][k].re, -hw[rx][k].im};
+      }
+      s.solve(w, column);
+#pragma GCC unroll 4
+      for (unsigned k = 0; k != V; ++k) {
+        const F re = select(s.valid[k], w[k].re, F{});
+        const F im = select(s.valid[k], w[k].im, F{});
+        std::memcpy(weights + (rx * V + k) * 2 * lanes_of<F>, &re, sizeof(re));
+        std::memcpy(weights + ((rx * V + k) * 2 + 1) * lanes_of<F>, &im, sizeof(im));
+      }
+    }
+#pragma GCC unroll 4
+    for (unsigned k = 0; k != V; ++k) {
+      ok[k] = s.valid[k];
+    }
+  }
+  const F max = splat<F>(equalizer_noise_var_max);
+#pragma GCC unroll 4
+  for (unsigned k = 0; k != V; ++k) {
+    store<F>(io.noise_var + k * io.out_stride, select(ok[k] & (s.noise_var[k] < max), s.noise_var[k], max));
   }
 }
 
-template <unsigned V, noise_whitening W>
-AIRAN_EQ_INLINE void equalize_all(const equalizer_kernel_args& args)
+/// All REs of the call, one step at a time: fused for a single symbol, otherwise the weights of every step.
+template <typename F, unsigned V, noise_whitening W, bool Fused>
+AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
 {
-  const unsigned    n     = args.nof_re;
-  const unsigned    ports = args.nof_rx_ports;
-  const std::size_t full  = n - n % lanes;
-  unsigned          group = 0;
-  for (std::size_t first = 0; first != full; first += lanes) {
+  constexpr unsigned L     = lanes_of<F>;
+  const std::size_t  n     = args.nof_re;
+  const unsigned     ports = args.nof_rx_ports;
+  const std::size_t  full  = n - n % L;
+  const std::size_t  size  = step_weights_size<F, V>(ports);
+  unsigned           group = 0;
+  for (std::size_t first = 0; first != full; first += L) {
     const step_io io{args.y + first, args.h + first, n, args.x + first, args.noise_var + first, n};
-    equalize_step<V, W>(args, io, static_cast<unsigned>(first), group);
+    equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(first), group, args.weights + first / L * size);
   }
   if (full == n) {
     return;
   }
   // The last REs through zero-padded copies: the padding lanes compute a null channel and are discarded.
   const std::size_t tail = n - full;
-  cf_t              y[kernel_max_nof_rx_ports][lanes]                         = {};
-  cf_t              h[kernel_max_nof_rx_ports * kernel_max_nof_layers][lanes] = {};
-  cf_t              x[kernel_max_nof_layers][lanes];
-  float             noise_var[kernel_max_nof_layers][lanes];
-  for (unsigned rx = 0; rx != ports; ++rx) {
-    std::copy_n(args.y + rx * n + full, tail, y[rx]);
-    for (unsigned k = 0; k != V; ++k) {
-      std::copy_n(args.h + (rx * V + k) * n + full, tail, h[rx * V + k]);
+  cf_t              y[kernel_max_nof_rx_ports][L];
+  cf_t              h[kernel_max_nof_rx_ports * kernel_max_nof_layers][L];
+  cf_t              x[kernel_max_nof_layers][L];
+  float             noise_var[kernel_max_nof_layers][L];
+  if constexpr (Fused) {
+    for (unsigned rx = 0; rx != ports; ++rx) {
+      std::fill(std::copy_n(args.y + rx * n + full, tail, y[rx]), y[rx] + L, cf_t{});
     }
   }
-  const step_io io{y[0], h[0], lanes, x[0], noise_var[0], lanes};
-  equalize_step<V, W>(args, io, static_cast<unsigned>(full), group);
+  for (unsigned row = 0; row != ports * V; ++row) {
+    std::fill(std::copy_n(args.h + row * n + full, tail, h[row]), h[row] + L, cf_t{});
+  }
+  const step_io io{y[0], h[0], L, x[0], noise_var[0], L};
+  equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(full), group, args.weights + full / L * size);
   for (unsigned k = 0; k != V; ++k) {
-    std::copy_n(x[k], tail, args.x + k * n + full);
+    if constexpr (Fused) {
+      std::copy_n(x[k], tail, args.x + k * n + full);
+    }
     std::copy_n(noise_var[k], tail, args.noise_var + k * n + full);
   }
 }
 
-template <unsigned V>
+/// x_k = sum_rx W[rx][k] y_rx for the REs of one step of one symbol; returns x * 0 summed over the layers, which is
+/// NaN exactly where a result is not finite.
+template <typename F, unsigned V>
+AIRAN_EQ_INLINE F
+apply_step(const float* weights, const cf_t* y, std::size_t in_stride, cf_t* x, std::size_t out_stride, unsigned ports)
+{
+  cvec<F> acc[V] = {};
+  for (unsigned rx = 0; rx != ports; ++rx) {
+    const cvec<F> yv = load<F>(y + rx * in_stride);
+#pragma GCC unroll 4
+    for (unsigned k = 0; k != V; ++k) {
+      cvec<F> w;
+      std::memcpy(&w.re, weights + (rx * V + k) * 2 * lanes_of<F>, sizeof(w.re));
+      std::memcpy(&w.im, weights + ((rx * V + k) * 2 + 1) * lanes_of<F>, sizeof(w.im));
+      acc[k] = mul_add(acc[k], w, yv);
+    }
+  }
+  F poison = {};
+#pragma GCC unroll 4
+  for (unsigned k = 0; k != V; ++k) {
+    store<F>(x + k * out_stride, acc[k]);
+    poison += acc[k].re * 0.0F + acc[k].im * 0.0F;
+  }
+  return poison;
+}
+
+/// Second pass with several symbols: x = W y, symbol by symbol (a few streams at a time). Non-finite results are
+/// rare (non-finite input): found from the poison sum, they are zeroed afterwards and their REs marked as carrying
+/// no information.
+template <typename F, unsigned V>
+AIRAN_EQ_INLINE void apply_weights(const equalizer_kernel_args& args)
+{
+  constexpr unsigned L     = lanes_of<F>;
+  const std::size_t  n     = args.nof_re;
+  const unsigned     ports = args.nof_rx_ports;
+  const std::size_t  full  = n - n % L;
+  const std::size_t  size  = step_weights_size<F, V>(ports);
+  for (unsigned symbol = 0; symbol != args.nof_symbols; ++symbol) {
+    const cf_t* y      = args.y + std::size_t{symbol} * ports * n;
+    cf_t*       x      = args.x + std::size_t{symbol} * V * n;
+    F           poison = {};
+    for (std::size_t first = 0; first != full; first += L) {
+      poison += apply_step<F, V>(args.weights + first / L * size, y + first, n, x + first, n, ports);
+    }
+    if (full != n) {
+      const std::size_t tail = n - full;
+      cf_t              y_pad[kernel_max_nof_rx_ports][L];
+      cf_t              x_pad[kernel_max_nof_layers][L];
+      for (unsigned rx = 0; rx != ports; ++rx) {
+        std::fill(std::copy_n(y + rx * n + full, tail, y_pad[rx]), y_pad[rx] + L, cf_t{});
+      }
+      poison += apply_step<F, V>(args.weights + full / L * size, y_pad[0], L, x_pad[0], L, ports);
+      for (unsigned k = 0; k != V; ++k) {
+        std::copy_n(x_pad[k], tail, x + k * n + full);
+      }
+    }
+    float lane_poison[L];
+    std::memcpy(lane_poison, &poison, sizeof(lane_poison));
+    if (std::any_of(lane_poison, lane_poison + L, [](float p) { return p != 0.0F; })) {
+      for (std::size_t i = 0; i != V * n; ++i) {
+        if (!std::isfinite(x[i].real()) || !std::isfinite(x[i].imag())) {
+          x[i]              = {};
+          args.noise_var[i] = equalizer_noise_var_max;
+        }
+      }
+    }
+  }
+}
+
+template <typename F, unsigned V, noise_whitening W>
+AIRAN_EQ_INLINE void equalize_all(const equalizer_kernel_args& args)
+{
+  if (args.nof_symbols == 1) {
+    equalize_steps<F, V, W, true>(args);
+  } else {
+    equalize_steps<F, V, W, false>(args);
+    apply_weights<F, V>(args);
+  }
+}
+
+template <typename F, unsigned V>
 AIRAN_EQ_INLINE void equalize_layers(const equalizer_kernel_args& args)
 {
   switch (args.whitening) {
     case noise_whitening::none:
-      equalize_all<V, noise_whitening::none>(args);
+      equalize_all<F, V, noise_whitening::none>(args);
       break;
     case noise_whitening::diagonal:
-      equalize_all<V, noise_whitening::diagonal>(args);
+      equalize_all<F, V, noise_whitening::diagonal>(args);
       break;
     case noise_whitening::full:
-      equalize_all<V, noise_whitening::full>(args);
+      equalize_all<F, V, noise_whitening::full>(args);
       break;
   }
 }
 
+template <typename F>
 AIRAN_EQ_INLINE void equalize_any(const equalizer_kernel_args& args)
 {
   switch (args.nof_layers) {
     case 1:
-      equalize_layers<1>(args);
+      equalize_layers<F, 1>(args);
       break;
     case 2:
-      equalize_layers<2>(args);
+      equalize_layers<F, 2>(args);
       break;
     case 3:
-      equalize_layers<3>(args);
+      equalize_layers<F, 3>(args);
       break;
     case 4:
-      equalize_layers<4>(args);
+      equalize_layers<F, 4>(args);
       break;
     default:
       assert(false && "1..4 layers");
   }
 }
 
-#undef AIRAN_EQ_INLINE
-
 /// The two builds of the kernels.
 void equalize_baseline(const equalizer_kernel_args& args)
 {
-  equalize_any(args);
+  equalize_any<v4f>(args);
 }
 
 #if defined(__x86_64__)
 [[gnu::target("avx2,fma")]] void equalize_avx2(const equalizer_kernel_args& args)
 {
-  equalize_any(args);
+  equalize_any<v8f>(args);
 }
 #endif
 
@@ -488,14 +564,24 @@ void equalize_baseline(const equalizer_kernel_args& args)
 void run_equalizer_kernel(const equalizer_kernel_args& args) noexcept
 {
   assert(args.nof_rx_ports >= 1 && args.nof_rx_ports <= kernel_max_nof_rx_ports);
+  assert(args.nof_symbols >= 1 && args.nof_symbols <= kernel_max_nof_symbols);
 #if defined(__x86_64__)
-  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (has_avx2) {
+  if (args.allow_avx2 && cpu_has_avx2()) {
     equalize_avx2(args);
     return;
   }
 #endif
   equalize_baseline(args);
+}
+
+bool cpu_has_avx2() noexcept
+{
+#if defined(__x86_64__)
+  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has_avx2;
+#else
+  return false;
+#endif
 }
 
 } // namespace airan::phy::detail

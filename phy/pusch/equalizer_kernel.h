@@ -1,8 +1,10 @@
 #pragma once
-/// Per-RE kernels of the MIMO equaliser (equalizer_kernel.cpp) and what equalizer.cpp prepares for them.
+/// Kernels of the MIMO equaliser (equalizer_kernel.cpp: per RE, equalizer_whitening.cpp: per covariance group) and
+/// what equalizer.cpp prepares for them.
 
 #include "airan/common/complex.h"
 
+#include <cstddef>
 #include <cstdint>
 
 namespace airan::phy::detail {
@@ -26,6 +28,7 @@ struct equalizer_kernel_args {
   unsigned    nof_rx_ports;
   unsigned    nof_layers;
   unsigned    nof_re;
+  unsigned    nof_symbols;
 
   noise_whitening whitening;
   /// none and diagonal: the white noise level sigma^2 of the (weighted) model, > 0.
@@ -38,13 +41,39 @@ struct equalizer_kernel_args {
   const cf_t*  group_whitening;
   const float* group_noise_level;
   unsigned     group_nof_re;
+  /// nof_symbols > 1: room for the combining weights, equalizer_kernel_weights_size(nof_rx_ports, nof_layers,
+  /// nof_re) floats.
+  float* weights;
+  /// Run the AVX2+FMA build where the CPU has it (otherwise the baseline build).
+  bool allow_avx2;
 };
 
-/// Largest numbers of ports and layers the kernels handle.
+/// True where the CPU has AVX2 and FMA.
+bool cpu_has_avx2() noexcept;
+
+/// Largest numbers of ports, layers and symbols the kernels handle.
 constexpr unsigned kernel_max_nof_rx_ports = 16;
 constexpr unsigned kernel_max_nof_layers   = 4;
+constexpr unsigned kernel_max_nof_symbols  = 14;
 
-/// Runs the per-RE MMSE solve on all REs of args, with AVX2 and FMA where the CPU has them.
+/// Floats of combining weights a call with several symbols needs.
+constexpr std::size_t equalizer_kernel_weights_size(unsigned nof_rx_ports, unsigned nof_layers, unsigned nof_re)
+{
+  return (std::size_t{nof_re} + 7) / 8 * nof_rx_ports * nof_layers * 2 * 8;
+}
+
+/// Runs the per-RE MMSE solve on all REs of args.
 void run_equalizer_kernel(const equalizer_kernel_args& args) noexcept;
+
+/// For each of nof_groups covariances (nof_rx_ports x nof_rx_ports, row-major, lower triangle read) the whitening of
+/// equalizer_kernel_args: the inverse Cholesky factor of the covariance normalised to unit mean diagonal (pivots
+/// raised to equalizer_relative_noise_floor) and the mean diagonal r0, raised to equalizer_noise_floor, as the
+/// noise level. A group with a non-finite entry or result gets a zero factor and noise level 1 (no information).
+void run_whitening_kernel(cf_t*       factors,
+                          float*      noise_level,
+                          const cf_t* covariance,
+                          unsigned    nof_groups,
+                          unsigned    nof_rx_ports,
+                          bool        allow_avx2) noexcept;
 
 } // namespace airan::phy::detail

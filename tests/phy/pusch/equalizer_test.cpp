@@ -119,7 +119,7 @@ struct problem {
   cf_t& y_at(unsigned rx, unsigned re) { return y[rx * nof_re + re]; }
   cf_t& h_at(unsigned rx, unsigned k, unsigned re) { return h[(rx * nof_layers + k) * nof_re + re]; }
 
-  equalizer_input input() const { return {nof_rx_ports, nof_layers, nof_re, y, h}; }
+  equalizer_input input() const { return {nof_rx_ports, nof_layers, nof_re, 1, y, h}; }
 
   cmat h_matrix(unsigned re) const
   {
@@ -248,27 +248,22 @@ std::vector<cf_t> covariance_of(const std::vector<cd_t>& c, unsigned ports)
   return r;
 }
 
-cmat covariance_matrix(const std::vector<cf_t>& r, unsigned ports, std::size_t group)
+/// Compares x and noise_var with the reference at every RE, for covariance r[g] of the REs of group g.
+void check_against_reference(const problem& p, const result& out, const std::vector<cf_t>& r, unsigned group_nof_re)
 {
-  cmat m = zeros(ports, ports);
-  for (unsigned i = 0; i != ports; ++i) {
-    for (unsigned j = 0; j != ports; ++j) {
-      m[i][j] = r[group * ports * ports + i * ports + j];
-    }
-  }
-  return m;
-}
-
-/// Compares x and noise_var with the reference at every RE; r_of_re gives the covariance of an RE.
-template <typename CovarianceOfRe>
-void check_against_reference(const problem& p, const result& out, CovarianceOfRe r_of_re)
-{
+  const unsigned      ports = p.nof_rx_ports;
   std::vector<cd_t>   x;
   std::vector<double> noise_var;
   double              worst_x  = 0.0;
   double              worst_nv = 0.0;
   for (unsigned re = 0; re != p.nof_re; ++re) {
-    reference_equalize(x, noise_var, p.h_matrix(re), p.y_vector(re), r_of_re(re));
+    cmat r_re = zeros(ports, ports);
+    for (unsigned i = 0; i != ports; ++i) {
+      for (unsigned j = 0; j != ports; ++j) {
+        r_re[i][j] = r[(re / group_nof_re * ports + i) * ports + j];
+      }
+    }
+    reference_equalize(x, noise_var, p.h_matrix(re), p.y_vector(re), r_re);
     for (unsigned k = 0; k != p.nof_layers; ++k) {
       const cd_t   got    = out.x[k * p.nof_re + re];
       const double got_nv = out.noise_var[k * p.nof_re + re];
@@ -278,6 +273,17 @@ void check_against_reference(const problem& p, const result& out, CovarianceOfRe
   }
   CHECK(worst_x < 1e-4);
   CHECK(worst_nv < 1e-4);
+}
+
+/// The covariance input of uncorrelated noise with the given per-port variances.
+std::vector<cf_t> diagonal_covariance(const std::vector<float>& variances)
+{
+  const std::size_t n = variances.size();
+  std::vector<cf_t> r(n * n);
+  for (std::size_t i = 0; i != n; ++i) {
+    r[i * n + i] = variances[i];
+  }
+  return r;
 }
 
 /// Mean of |x - s|^2 and of the reported noise variance over all REs of layer k, and mean of x conj(s) (the bias).
@@ -311,9 +317,9 @@ bool all_finite(const result& out)
                      [](float v) { return std::isfinite(v) && v >= 0.0F; });
 }
 
-equalizer make_equalizer(unsigned ports = 8, unsigned nof_re = 4096)
+equalizer make_equalizer(unsigned ports = 8, unsigned nof_re = 4096, bool allow_avx2 = true)
 {
-  const equalizer_config config{ports, 4, nof_re};
+  const equalizer_config config{ports, 4, nof_re, allow_avx2};
   REQUIRE(equalizer::validate(config).is_ok());
   return equalizer(config);
 }
@@ -323,36 +329,30 @@ equalizer make_equalizer(unsigned ports = 8, unsigned nof_re = 4096)
 TEST_CASE("equalizer: MMSE matches the double-precision reference for 1..4 layers and 1, 2, 4, 8 ports")
 {
   std::mt19937 rng(1);
-  equalizer    eq = make_equalizer();
-  for (unsigned ports : {1U, 2U, 4U, 8U}) {
-    for (unsigned layers = 1; layers <= std::min(ports, 4U); ++layers) {
-      for (unsigned nof_re : {1U, 8U, 13U, 100U}) {
-        CAPTURE(ports);
-        CAPTURE(layers);
-        CAPTURE(nof_re);
-        problem            p = make_problem(ports, layers, nof_re, rng);
-        std::vector<float> sigma2(ports);
-        for (unsigned rx = 0; rx != ports; ++rx) {
-          sigma2[rx] = 0.01F * static_cast<float>(1 + rx % 3);
-        }
-        transmit(p, rng, diagonal_colouring(sigma2));
-        auto diagonal = [&](const std::vector<float>& s) {
-          return [&, s](unsigned) {
-            cmat r = zeros(ports, ports);
-            for (unsigned rx = 0; rx != ports; ++rx) {
-              r[rx][rx] = s[s.size() == 1 ? 0 : rx];
-            }
-            return r;
-          };
-        };
-        result out(p);
-        REQUIRE(eq.validate_mmse(out.output(), p.input(), sigma2).is_ok());
-        eq.equalize_mmse(out.output(), p.input(), sigma2);
-        check_against_reference(p, out, diagonal(sigma2));
+  // Both builds of the kernels (the baseline one is what CPUs without AVX2 run).
+  for (bool avx2 : {true, false}) {
+    CAPTURE(avx2);
+    equalizer eq = make_equalizer(8, 4096, avx2);
+    for (unsigned ports : {1U, 2U, 4U, 8U}) {
+      for (unsigned layers = 1; layers <= std::min(ports, 4U); ++layers) {
+        for (unsigned nof_re : {1U, 8U, 13U, 100U}) {
+          CAPTURE(ports);
+          CAPTURE(layers);
+          CAPTURE(nof_re);
+          problem            p = make_problem(ports, layers, nof_re, rng);
+          std::vector<float> sigma2(ports);
+          for (unsigned rx = 0; rx != ports; ++rx) {
+            sigma2[rx] = 0.01F * static_cast<float>(1 + rx % 3);
+          }
+          transmit(p, rng, diagonal_colouring(sigma2));
+          result out(p);
+          REQUIRE(eq.validate_mmse(out.output(), p.input(), sigma2).is_ok());
+          eq.equalize_mmse(out.output(), p.input(), sigma2);
+          check_against_reference(p, out, diagonal_covariance(sigma2), nof_re);
 
-        const std::vector<float> common = {0.02F};
-        eq.equalize_mmse(out.output(), p.input(), common);
-        check_against_reference(p, out, diagonal(common));
+          eq.equalize_mmse(out.output(), p.input(), std::vector<float>{0.02F});
+          check_against_reference(p, out, diagonal_covariance(std::vector<float>(ports, 0.02F)), nof_re);
+        }
       }
     }
   }
@@ -361,28 +361,153 @@ TEST_CASE("equalizer: MMSE matches the double-precision reference for 1..4 layer
 TEST_CASE("equalizer: MMSE-IRC matches the double-precision reference for 1..4 layers and 1, 2, 4, 8 ports")
 {
   std::mt19937 rng(2);
-  equalizer    eq = make_equalizer();
-  for (unsigned ports : {1U, 2U, 4U, 8U}) {
-    for (unsigned layers = 1; layers <= std::min(ports, 4U); ++layers) {
-      for (unsigned group_nof_re : {1U, 5U, 12U, 100U}) {
-        CAPTURE(ports);
-        CAPTURE(layers);
-        CAPTURE(group_nof_re);
-        const unsigned    nof_re     = 100;
-        const unsigned    nof_groups = (nof_re + group_nof_re - 1) / group_nof_re;
-        problem           p          = make_problem(ports, layers, nof_re, rng);
-        std::vector<cd_t> c;
-        for (unsigned g = 0; g != nof_groups; ++g) {
-          const auto cg = random_colouring(ports, 0.01 * (1 + g % 4), rng);
-          c.insert(c.end(), cg.begin(), cg.end());
+  // Both builds of the kernels (the baseline one is what CPUs without AVX2 run).
+  for (bool avx2 : {true, false}) {
+    CAPTURE(avx2);
+    equalizer eq = make_equalizer(8, 4096, avx2);
+    for (unsigned ports : {1U, 2U, 4U, 8U}) {
+      for (unsigned layers = 1; layers <= std::min(ports, 4U); ++layers) {
+        for (unsigned group_nof_re : {1U, 5U, 12U, 100U}) {
+          CAPTURE(ports);
+          CAPTURE(layers);
+          CAPTURE(group_nof_re);
+          const unsigned    nof_re     = 100;
+          const unsigned    nof_groups = (nof_re + group_nof_re - 1) / group_nof_re;
+          problem           p          = make_problem(ports, layers, nof_re, rng);
+          std::vector<cd_t> c;
+          for (unsigned g = 0; g != nof_groups; ++g) {
+            const auto cg = random_colouring(ports, 0.01 * (1 + g % 4), rng);
+            c.insert(c.end(), cg.begin(), cg.end());
+          }
+          transmit(p, rng, c, group_nof_re);
+          const std::vector<cf_t> r = covariance_of(c, ports);
+          result                  out(p);
+          REQUIRE(eq.validate_mmse_irc(out.output(), p.input(), r, group_nof_re).is_ok());
+          eq.equalize_mmse_irc(out.output(), p.input(), r, group_nof_re);
+          check_against_reference(p, out, r, group_nof_re);
         }
-        transmit(p, rng, c, group_nof_re);
-        const std::vector<cf_t> r = covariance_of(c, ports);
-        result                  out(p);
-        REQUIRE(eq.validate_mmse_irc(out.output(), p.input(), r, group_nof_re).is_ok());
-        eq.equalize_mmse_irc(out.output(), p.input(), r, group_nof_re);
-        check_against_reference(p, out, [&](unsigned re) { return covariance_matrix(r, ports, re / group_nof_re); });
       }
+    }
+  }
+}
+
+/// nof_symbols problems with the channel of p, each with its own symbols and noise, in the layouts of one call.
+struct multi_symbol_problem {
+  std::vector<problem> symbols;
+  std::vector<cf_t>    y;
+
+  equalizer_input input() const
+  {
+    const problem& p = symbols[0];
+    return {p.nof_rx_ports, p.nof_layers, p.nof_re, static_cast<unsigned>(symbols.size()), y, p.h};
+  }
+};
+
+multi_symbol_problem make_multi_symbol(const problem& p, unsigned nof_symbols, std::mt19937& rng,
+                                       const std::vector<cd_t>& c, unsigned group_nof_re)
+{
+  multi_symbol_problem m;
+  for (unsigned l = 0; l != nof_symbols; ++l) {
+    problem q = p;
+    for (auto& s : q.s) {
+      s = qpsk(rng);
+    }
+    transmit(q, rng, c, group_nof_re);
+    m.y.insert(m.y.end(), q.y.begin(), q.y.end());
+    m.symbols.push_back(std::move(q));
+  }
+  return m;
+}
+
+TEST_CASE("equalizer: symbols sharing the channel give the results of one call per symbol")
+{
+  std::mt19937 rng(9);
+  // Both builds of the kernels (the baseline one is what CPUs without AVX2 run).
+  for (bool avx2 : {true, false}) {
+    CAPTURE(avx2);
+    equalizer eq = make_equalizer(8, 4096, avx2);
+    for (unsigned ports : {1U, 2U, 4U, 8U}) {
+      for (unsigned layers = 1; layers <= std::min(ports, 4U); ++layers) {
+        for (unsigned nof_re : {13U, 100U}) {
+          for (bool irc : {false, true}) {
+            CAPTURE(ports);
+            CAPTURE(layers);
+            CAPTURE(nof_re);
+            CAPTURE(irc);
+            const unsigned     nof_symbols = irc ? 3 : equalizer_max_nof_symbols;
+            const problem      p           = make_problem(ports, layers, nof_re, rng);
+            std::vector<float> sigma2(ports);
+            for (unsigned rx = 0; rx != ports; ++rx) {
+              sigma2[rx] = 0.01F * static_cast<float>(1 + rx % 3);
+            }
+            std::vector<cd_t> c = diagonal_colouring(sigma2);
+            if (irc) {
+              c.clear();
+              for (unsigned g = 0; g != (nof_re + 11) / 12; ++g) {
+                const auto cg = random_colouring(ports, 0.02, rng);
+                c.insert(c.end(), cg.begin(), cg.end());
+              }
+            }
+            const multi_symbol_problem m = make_multi_symbol(p, nof_symbols, rng, c, irc ? 12 : 0);
+            const std::vector<cf_t>    r = covariance_of(c, ports);
+            auto run = [&](equalizer_output out, const equalizer_input& in) {
+              if (irc) {
+                REQUIRE(eq.validate_mmse_irc(out, in, r, 12).is_ok());
+                eq.equalize_mmse_irc(out, in, r, 12);
+              } else {
+                REQUIRE(eq.validate_mmse(out, in, sigma2).is_ok());
+                eq.equalize_mmse(out, in, sigma2);
+              }
+            };
+            std::vector<cf_t>  x(nof_symbols * layers * nof_re);
+            std::vector<float> noise_var(layers * nof_re);
+            run({x, noise_var}, m.input());
+            for (unsigned l = 0; l != nof_symbols; ++l) {
+              result single(m.symbols[l]);
+              run(single.output(), m.symbols[l].input());
+              for (std::size_t i = 0; i != layers * nof_re; ++i) {
+                const cf_t got = x[l * layers * nof_re + i];
+                CHECK(std::abs(got - single.x[i]) <= 1e-5F * std::max(1.0F, std::abs(single.x[i])));
+                CHECK(noise_var[i] == doctest::Approx(single.noise_var[i]).epsilon(1e-6));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("equalizer: a non-finite received value in one of several symbols marks its RE")
+{
+  std::mt19937             rng(10);
+  equalizer                eq = make_equalizer();
+  const problem            p  = make_problem(4, 2, 21, rng);
+  const std::vector<float> sigma2(4, 0.01F);
+  multi_symbol_problem     m = make_multi_symbol(p, 4, rng, diagonal_colouring(sigma2), 0);
+  std::vector<cf_t>        clean_x(4 * 2 * 21);
+  std::vector<float>       clean_noise_var(2 * 21);
+  eq.equalize_mmse({clean_x, clean_noise_var}, m.input(), sigma2);
+  // Symbol 2, port 3, RE 5.
+  m.y[(2 * 4 + 3) * 21 + 5] = {std::numeric_limits<float>::quiet_NaN(), 0.0F};
+  std::vector<cf_t>  x(clean_x.size());
+  std::vector<float> noise_var(clean_noise_var.size());
+  eq.equalize_mmse({x, noise_var}, m.input(), sigma2);
+  for (unsigned l = 0; l != 4; ++l) {
+    for (unsigned k = 0; k != 2; ++k) {
+      for (unsigned re = 0; re != 21; ++re) {
+        const std::size_t i = (l * 2 + k) * 21 + re;
+        if (re == 5 && l == 2) {
+          CHECK(x[i] == cf_t{});
+        } else {
+          CHECK(x[i] == clean_x[i]);
+        }
+      }
+    }
+  }
+  for (unsigned k = 0; k != 2; ++k) {
+    for (unsigned re = 0; re != 21; ++re) {
+      CHECK(noise_var[k * 21 + re] == (re == 5 ? equalizer_noise_var_max : clean_noise_var[k * 21 + re]));
     }
   }
 }
@@ -421,31 +546,35 @@ TEST_CASE("equalizer: the result does not depend on the units of y, H and the no
 TEST_CASE("equalizer: noise-free identity channel returns y with a small noise variance")
 {
   std::mt19937 rng(4);
-  equalizer    eq = make_equalizer();
-  for (unsigned layers = 1; layers <= 4; ++layers) {
-    CAPTURE(layers);
-    problem p = make_problem(layers, layers, 37, rng);
-    for (unsigned re = 0; re != p.nof_re; ++re) {
-      for (unsigned rx = 0; rx != layers; ++rx) {
-        for (unsigned k = 0; k != layers; ++k) {
-          p.h_at(rx, k, re) = rx == k ? 1.0F : 0.0F;
+  // Both builds of the kernels (the baseline one is what CPUs without AVX2 run).
+  for (bool avx2 : {true, false}) {
+    CAPTURE(avx2);
+    equalizer eq = make_equalizer(8, 4096, avx2);
+    for (unsigned layers = 1; layers <= 4; ++layers) {
+      CAPTURE(layers);
+      problem p = make_problem(layers, layers, 37, rng);
+      for (unsigned re = 0; re != p.nof_re; ++re) {
+        for (unsigned rx = 0; rx != layers; ++rx) {
+          for (unsigned k = 0; k != layers; ++k) {
+            p.h_at(rx, k, re) = rx == k ? 1.0F : 0.0F;
+          }
         }
       }
-    }
-    transmit(p, rng, std::vector<cd_t>(layers * layers));
-    const std::vector<cf_t> zero_covariance(layers * layers);
-    for (bool irc : {false, true}) {
-      CAPTURE(irc);
-      result out(p);
-      if (irc) {
-        eq.equalize_mmse_irc(out.output(), p.input(), zero_covariance, p.nof_re);
-      } else {
-        eq.equalize_mmse(out.output(), p.input(), std::vector<float>{0.0F});
-      }
-      for (unsigned k = 0; k != layers; ++k) {
-        for (unsigned re = 0; re != p.nof_re; ++re) {
-          CHECK(std::abs(out.x[k * p.nof_re + re] - p.y_at(k, re)) < 1e-5F);
-          CHECK(out.noise_var[k * p.nof_re + re] <= 1e-5F);
+      transmit(p, rng, std::vector<cd_t>(layers * layers));
+      const std::vector<cf_t> zero_covariance(layers * layers);
+      for (bool irc : {false, true}) {
+        CAPTURE(irc);
+        result out(p);
+        if (irc) {
+          eq.equalize_mmse_irc(out.output(), p.input(), zero_covariance, p.nof_re);
+        } else {
+          eq.equalize_mmse(out.output(), p.input(), std::vector<float>{0.0F});
+        }
+        for (unsigned k = 0; k != layers; ++k) {
+          for (unsigned re = 0; re != p.nof_re; ++re) {
+            CHECK(std::abs(out.x[k * p.nof_re + re] - p.y_at(k, re)) < 1e-5F);
+            CHECK(out.noise_var[k * p.nof_re + re] <= 1e-5F);
+          }
         }
       }
     }
@@ -641,14 +770,8 @@ TEST_CASE("equalizer: degenerate inputs give finite outputs")
       result out(base);
       eq.equalize_mmse(out.output(), base.input(), std::vector<float>{0.01F, bad, 0.01F, 0.01F});
       CHECK(all_finite(out));
-      // The reference without port 1: an infinite noise variance there.
-      check_against_reference(base, out, [&](unsigned) {
-        cmat r = zeros(ports, ports);
-        for (unsigned rx = 0; rx != ports; ++rx) {
-          r[rx][rx] = rx == 1 ? 1e300 : 0.01;
-        }
-        return r;
-      });
+      // The reference without port 1: a huge noise variance there.
+      check_against_reference(base, out, diagonal_covariance({0.01F, 1e30F, 0.01F, 0.01F}), base.nof_re);
       eq.equalize_mmse(out.output(), base.input(), std::vector<float>{bad});
       for (unsigned re = 0; re != base.nof_re; ++re) {
         no_information(out, re);
@@ -722,6 +845,22 @@ TEST_CASE("equalizer: invalid sizes are rejected")
   bad_out           = out.output();
   bad_out.noise_var = bad_out.noise_var.first(10);
   CHECK_FALSE(eq.validate_mmse(bad_out, in, sigma2).is_ok());
+
+  // Several symbols: y and x hold all of them, noise_var one set.
+  std::vector<cf_t> y3(3 * p.y.size());
+  std::vector<cf_t> x3(3 * out.x.size());
+  equalizer_input   in3 = in;
+  in3.nof_symbols       = 3;
+  in3.y                 = y3;
+  CHECK(eq.validate_mmse({x3, out.noise_var}, in3, sigma2).is_ok());
+  CHECK_FALSE(eq.validate_mmse(out.output(), in3, sigma2).is_ok());
+  in3.y = p.y;
+  CHECK_FALSE(eq.validate_mmse({x3, out.noise_var}, in3, sigma2).is_ok());
+  in3.y = y3;
+  in3.nof_symbols = 0;
+  CHECK_FALSE(eq.validate_mmse({x3, out.noise_var}, in3, sigma2).is_ok());
+  in3.nof_symbols = equalizer_max_nof_symbols + 1;
+  CHECK_FALSE(eq.validate_mmse({x3, out.noise_var}, in3, sigma2).is_ok());
 
   // Layers above ports, ports and REs above the configuration.
   const problem one_port = make_problem(1, 1, 50, rng);

@@ -1,12 +1,11 @@
 #pragma once
 /// Linear MIMO equalisation of the PUSCH data resource elements: MMSE and MMSE with interference rejection
-/// combining (MMSE-IRC), producing unbiased symbol estimates and their per-RE noise variances for the soft demapper
-/// (TS 38.211 6.3.1 describes the layer mapping that the equaliser inverts: one estimate per layer and RE).
+/// combining (MMSE-IRC), producing unbiased estimates of the layer symbols (before layer mapping, TS 38.211 6.3.1.3)
+/// and their per-RE noise variances for the soft demapper. Receiver processing: not specified by 3GPP.
 
 #include "airan/common/complex.h"
 #include "airan/common/status.h"
 
-#include <complex>
 #include <span>
 #include <vector>
 
@@ -20,25 +19,35 @@ struct equalizer_config {
   unsigned max_nof_layers = 4;
   /// Resource elements per call, 1..2^24 (e.g. 273 * 12 for all data REs of one OFDM symbol of 273 PRB).
   unsigned max_nof_re = 273 * 12;
+  /// Use the AVX2+FMA kernels where the CPU has them; false: the baseline x86-64 kernels (for testing them).
+  bool allow_avx2 = true;
 };
 
-/// Received signal and channel estimates of nof_re REs (the same RE order in every span).
+/// Largest number of OFDM symbols sharing one channel estimate in a call (one slot).
+constexpr unsigned equalizer_max_nof_symbols = 14;
+
+/// Received signal and channel estimates of nof_re REs in each of nof_symbols OFDM symbols that share the channel
+/// (the same RE order in every span). With nof_symbols > 1, the per-RE solve (which depends on the channel and the
+/// noise only) is done once for all symbols.
 struct equalizer_input {
   unsigned nof_rx_ports = 0;
   unsigned nof_layers   = 0;
   unsigned nof_re       = 0;
-  /// y[rx][re]: received values, port-major (nof_rx_ports * nof_re).
+  unsigned nof_symbols  = 1;
+  /// y[symbol][rx][re]: received values (nof_symbols * nof_rx_ports * nof_re).
   std::span<const cf_t> y;
-  /// H[rx][layer][re]: channel of each layer at each port (nof_rx_ports * nof_layers * nof_re).
+  /// H[rx][layer][re]: channel of each layer (precoding included) at each port, common to the symbols
+  /// (nof_rx_ports * nof_layers * nof_re).
   std::span<const cf_t> h;
 };
 
 /// Equalised layers.
 struct equalizer_output {
-  /// x[layer][re]: unbiased estimates of the transmitted unit-average-power symbols (nof_layers * nof_re).
+  /// x[symbol][layer][re]: unbiased estimates of the transmitted unit-average-power symbols
+  /// (nof_symbols * nof_layers * nof_re).
   std::span<cf_t> x;
   /// noise_var[layer][re]: variance E|x - s|^2 of the estimation error of x, i.e. 1 / post-equalisation SINR, in
-  /// the unit of demodulate_soft's noise_var (nof_layers * nof_re).
+  /// the unit of demodulate_soft's noise_var; the same for every symbol of the call (nof_layers * nof_re).
   std::span<float> noise_var;
 };
 
@@ -73,11 +82,13 @@ constexpr float equalizer_noise_floor = 1.0e-30F;
 ///
 /// Robustness: outputs are finite for every input. Noise levels are floored (equalizer_noise_floor,
 /// equalizer_relative_noise_floor, equalizer_max_snr); where d_k falls to 1 / (1 + equalizer_noise_var_max) or
-/// below (null channel, no usable port), and wherever an input is NaN or infinite makes the result non-finite,
-/// x = 0 and noise_var = equalizer_noise_var_max.
+/// below (null channel, no usable port), and wherever a NaN or infinite input makes the result non-finite, x = 0
+/// and noise_var = equalizer_noise_var_max (for a non-finite y in one symbol: x = 0 in that symbol, and the noise
+/// variance shared by the symbols at that RE is the largest).
 ///
-/// The per-RE work runs on 8 REs at a time with AVX2 and FMA where the CPU has them (baseline x86-64 otherwise).
-/// Not thread-safe: one object per thread.
+/// The per-RE work runs on 8 REs at a time with AVX2 and FMA where the CPU has them (4 with baseline x86-64).
+/// Memory allocated at construction: about max_nof_re * (8 P v + 4 P (P + 1) + 4) bytes for the configured maxima
+/// P and v. Not thread-safe: one object per thread.
 class equalizer {
 public:
   /// Checks the ranges documented in equalizer_config.
@@ -87,8 +98,8 @@ public:
   explicit equalizer(const equalizer_config& config);
 
   /// Checks an MMSE call: 1 <= nof_rx_ports, nof_layers <= nof_rx_ports, 1 <= nof_re, all within the
-  /// configuration; span sizes as documented in equalizer_input / equalizer_output; rx_noise_var.size() 1 or
-  /// nof_rx_ports.
+  /// configuration; 1 <= nof_symbols <= equalizer_max_nof_symbols; span sizes as documented in equalizer_input and
+  /// equalizer_output; rx_noise_var.size() 1 or nof_rx_ports.
   status validate_mmse(const equalizer_output& out, const equalizer_input& in,
                        std::span<const float> rx_noise_var) const;
 
@@ -99,7 +110,8 @@ public:
 
   /// MMSE equalisation with noise variance rx_noise_var[rx] at port rx (or rx_noise_var[0] at all ports), the
   /// noise being uncorrelated across ports. A NaN or +infinite variance excludes the port; variances below
-  /// equalizer_relative_noise_floor times the mean of the others are raised to it. Must pass validate_mmse().
+  /// equalizer_relative_noise_floor times the mean over the usable ports (negative values counted as 0) or below
+  /// equalizer_noise_floor are raised to the larger of both. Must pass validate_mmse().
   void equalize_mmse(const equalizer_output& out, const equalizer_input& in,
                      std::span<const float> rx_noise_var) noexcept;
 
@@ -121,8 +133,8 @@ private:
   /// triangle) and the noise level.
   std::vector<cf_t>  group_whitening_;
   std::vector<float> group_noise_level_;
-  /// Working space of the Cholesky factorisation and its inverse.
-  std::vector<std::complex<double>> cholesky_;
+  /// Per-RE combining weights of calls with several symbols.
+  std::vector<float> weights_;
 };
 
 } // namespace airan::phy

@@ -1,0 +1,188 @@
+#pragma once
+/// Complex arithmetic on vectors of REs shared by the equaliser kernels (equalizer_kernel.cpp,
+/// equalizer_whitening.cpp), for the two vector types the kernels are built with: v8f (8 lanes, AVX2 build) and
+/// v4f (4 lanes, baseline x86-64 build, where 8-lane vectors would be split and shuffled element by element).
+///
+/// Complex values are held as two vectors (real parts, imaginary parts). Loading interleaved cf_t with one in-lane
+/// shuffle per vector leaves the 8 REs of an AVX2 vector in lane order 0 1 4 5 2 3 6 7 (4 REs: natural order); the
+/// unpack on store restores the order, so nothing crosses 128-bit lanes except the store of real values.
+///
+/// Everything is always inlined, so that it is compiled for the instruction set of the kernel that uses it.
+
+#include "airan/common/complex.h"
+
+#include <cstdint>
+#include <cstring>
+
+#define AIRAN_EQ_INLINE [[gnu::always_inline]] inline
+
+namespace airan::phy::detail {
+
+using v8f = float __attribute__((vector_size(32)));
+using v8i = int32_t __attribute__((vector_size(32)));
+using v4f = float __attribute__((vector_size(16)));
+using v4i = int32_t __attribute__((vector_size(16)));
+
+/// Lanes of the float vector type F.
+template <typename F>
+constexpr unsigned lanes_of = sizeof(F) / sizeof(float);
+
+/// Lane masks of F (all ones or all zeros per lane), the type of its comparisons.
+template <typename F>
+using mask_of = decltype(F{} < F{});
+
+/// Complex values, one per lane.
+template <typename F>
+struct cvec {
+  F re;
+  F im;
+};
+
+template <typename F>
+AIRAN_EQ_INLINE F splat(float x)
+{
+  return F{} + x;
+}
+
+template <typename F>
+cvec<F> load(const cf_t* p);
+
+template <typename F>
+void store(cf_t* p, cvec<F> x);
+
+template <typename F>
+void store(float* p, F x);
+
+/// RE index of each lane, relative to the first RE of the vector.
+template <typename F>
+AIRAN_EQ_INLINE mask_of<F> lane_re_offset()
+{
+  if constexpr (lanes_of<F> == 8) {
+    return v8i{0, 1, 4, 5, 2, 3, 6, 7};
+  } else {
+    return v4i{0, 1, 2, 3};
+  }
+}
+
+template <>
+AIRAN_EQ_INLINE cvec<v8f> load<v8f>(const cf_t* p)
+{
+  v8f a;
+  v8f b;
+  std::memcpy(&a, p, sizeof(a));
+  std::memcpy(&b, p + 4, sizeof(b));
+  return {__builtin_shuffle(a, b, v8i{0, 2, 8, 10, 4, 6, 12, 14}),
+          __builtin_shuffle(a, b, v8i{1, 3, 9, 11, 5, 7, 13, 15})};
+}
+
+template <>
+AIRAN_EQ_INLINE cvec<v4f> load<v4f>(const cf_t* p)
+{
+  v4f a;
+  v4f b;
+  std::memcpy(&a, p, sizeof(a));
+  std::memcpy(&b, p + 2, sizeof(b));
+  return {__builtin_shuffle(a, b, v4i{0, 2, 4, 6}), __builtin_shuffle(a, b, v4i{1, 3, 5, 7})};
+}
+
+// std::complex<float> arrays may be accessed as interleaved float pairs ([complex.numbers]).
+template <>
+AIRAN_EQ_INLINE void store<v8f>(cf_t* p, cvec<v8f> x)
+{
+  const v8f a = __builtin_shuffle(x.re, x.im, v8i{0, 8, 1, 9, 4, 12, 5, 13});
+  const v8f b = __builtin_shuffle(x.re, x.im, v8i{2, 10, 3, 11, 6, 14, 7, 15});
+  std::memcpy(reinterpret_cast<float*>(p), &a, sizeof(a));
+  std::memcpy(reinterpret_cast<float*>(p + 4), &b, sizeof(b));
+}
+
+template <>
+AIRAN_EQ_INLINE void store<v4f>(cf_t* p, cvec<v4f> x)
+{
+  const v4f a = __builtin_shuffle(x.re, x.im, v4i{0, 4, 1, 5});
+  const v4f b = __builtin_shuffle(x.re, x.im, v4i{2, 6, 3, 7});
+  std::memcpy(reinterpret_cast<float*>(p), &a, sizeof(a));
+  std::memcpy(reinterpret_cast<float*>(p + 2), &b, sizeof(b));
+}
+
+template <>
+AIRAN_EQ_INLINE void store<v8f>(float* p, v8f x)
+{
+  // The lane order 0 1 4 5 2 3 6 7 is its own inverse.
+  const v8f y = __builtin_shuffle(x, v8i{0, 1, 4, 5, 2, 3, 6, 7});
+  std::memcpy(p, &y, sizeof(y));
+}
+
+template <>
+AIRAN_EQ_INLINE void store<v4f>(float* p, v4f x)
+{
+  std::memcpy(p, &x, sizeof(x));
+}
+
+template <typename F>
+AIRAN_EQ_INLINE cvec<F> operator*(F s, cvec<F> a)
+{
+  return {s * a.re, s * a.im};
+}
+
+template <typename F>
+AIRAN_EQ_INLINE cvec<F> operator-(cvec<F> a)
+{
+  return {-a.re, -a.im};
+}
+
+/// acc + a b.
+template <typename F>
+AIRAN_EQ_INLINE cvec<F> mul_add(cvec<F> acc, cvec<F> a, cvec<F> b)
+{
+  return {acc.re + a.re * b.re - a.im * b.im, acc.im + a.re * b.im + a.im * b.re};
+}
+
+/// acc - a b.
+template <typename F>
+AIRAN_EQ_INLINE cvec<F> mul_sub(cvec<F> acc, cvec<F> a, cvec<F> b)
+{
+  return {acc.re - a.re * b.re + a.im * b.im, acc.im - a.re * b.im - a.im * b.re};
+}
+
+/// acc + conj(a) b.
+template <typename F>
+AIRAN_EQ_INLINE cvec<F> conj_mul_add(cvec<F> acc, cvec<F> a, cvec<F> b)
+{
+  return {acc.re + a.re * b.re + a.im * b.im, acc.im + a.re * b.im - a.im * b.re};
+}
+
+/// acc - conj(a) b.
+template <typename F>
+AIRAN_EQ_INLINE cvec<F> conj_mul_sub(cvec<F> acc, cvec<F> a, cvec<F> b)
+{
+  return {acc.re - a.re * b.re - a.im * b.im, acc.im - a.re * b.im + a.im * b.re};
+}
+
+/// acc + Re(conj(a) b).
+template <typename F>
+AIRAN_EQ_INLINE F real_conj_mul_add(F acc, cvec<F> a, cvec<F> b)
+{
+  return acc + a.re * b.re + a.im * b.im;
+}
+
+template <typename F>
+AIRAN_EQ_INLINE F norm(cvec<F> a)
+{
+  return a.re * a.re + a.im * a.im;
+}
+
+/// a if mask, else b.
+template <typename F>
+AIRAN_EQ_INLINE F select(mask_of<F> mask, F a, F b)
+{
+  return mask ? a : b;
+}
+
+/// Lanes holding a finite value.
+template <typename F>
+AIRAN_EQ_INLINE mask_of<F> is_finite(F a)
+{
+  return (a - a) == F{};
+}
+
+} // namespace airan::phy::detail
