@@ -118,7 +118,7 @@ struct pusch_receiver::impl {
           }
         }
       }
-      const equalizer_input in{nof_rx_ports, v, nof_re, std::span<const cf_t>(y).first(std::size_t{nof_rx_ports} * nof_re),
+      const equalizer_input in{nof_rx_ports, v, nof_re, 1, std::span<const cf_t>(y).first(std::size_t{nof_rx_ports} * nof_re),
                                std::span<const cf_t>(h).first(std::size_t{nof_rx_ports} * v * nof_re)};
       const equalizer_output out{std::span(x).first(std::size_t{v} * nof_re),
                                  std::span(x_noise_var).first(std::size_t{v} * nof_re)};
