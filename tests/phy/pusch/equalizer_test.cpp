@@ -8,6 +8,7 @@
 #include <cmath>
 #include <complex>
 #include <limits>
+#include <utility>
 #include <random>
 #include <vector>
 
@@ -120,25 +121,6 @@ struct problem {
   cf_t& h_at(unsigned rx, unsigned k, unsigned re) { return h[(rx * nof_layers + k) * nof_re + re]; }
 
   equalizer_input input() const { return {nof_rx_ports, nof_layers, nof_re, 1, y, h}; }
-
-  cmat h_matrix(unsigned re) const
-  {
-    cmat m = zeros(nof_rx_ports, nof_layers);
-    for (unsigned rx = 0; rx != nof_rx_ports; ++rx) {
-      for (unsigned k = 0; k != nof_layers; ++k) {
-        m[rx][k] = h[(rx * nof_layers + k) * nof_re + re];
-      }
-    }
-    return m;
-  }
-  cmat y_vector(unsigned re) const
-  {
-    cmat m = zeros(nof_rx_ports, 1);
-    for (unsigned rx = 0; rx != nof_rx_ports; ++rx) {
-      m[rx][0] = y[rx * nof_re + re];
-    }
-    return m;
-  }
 };
 
 struct result {
@@ -258,12 +240,18 @@ void check_against_reference(const problem& p, const result& out, const std::vec
   double              worst_nv = 0.0;
   for (unsigned re = 0; re != p.nof_re; ++re) {
     cmat r_re = zeros(ports, ports);
+    cmat h    = zeros(ports, p.nof_layers);
+    cmat y    = zeros(ports, 1);
     for (unsigned i = 0; i != ports; ++i) {
       for (unsigned j = 0; j != ports; ++j) {
         r_re[i][j] = r[(re / group_nof_re * ports + i) * ports + j];
       }
+      for (unsigned k = 0; k != p.nof_layers; ++k) {
+        h[i][k] = p.h[(i * p.nof_layers + k) * p.nof_re + re];
+      }
+      y[i][0] = p.y[i * p.nof_re + re];
     }
-    reference_equalize(x, noise_var, p.h_matrix(re), p.y_vector(re), r_re);
+    reference_equalize(x, noise_var, h, y, r_re);
     for (unsigned k = 0; k != p.nof_layers; ++k) {
       const cd_t   got    = out.x[k * p.nof_re + re];
       const double got_nv = out.noise_var[k * p.nof_re + re];
@@ -585,25 +573,21 @@ TEST_CASE("equalizer: the reported noise variance is the variance of the estimat
 {
   std::mt19937 rng(5);
   equalizer    eq = make_equalizer(8, 40000);
-  struct shape {
-    unsigned ports;
-    unsigned layers;
-  };
-  for (const shape sh : {shape{1, 1}, shape{2, 2}, shape{4, 2}, shape{8, 4}}) {
+  for (const auto& [ports, layers] : {std::pair{1U, 1U}, {2U, 2U}, {4U, 2U}, {8U, 4U}}) {
     for (bool fixed_channel : {true, false}) {
-      CAPTURE(sh.ports);
-      CAPTURE(sh.layers);
+      CAPTURE(ports);
+      CAPTURE(layers);
       CAPTURE(fixed_channel);
       // Low SNR (about 3 dB per port), where the MMSE bias d_k is far from 1.
-      problem            p = make_problem(sh.ports, sh.layers, 40000, rng, fixed_channel);
-      std::vector<float> sigma2(sh.ports);
-      for (unsigned rx = 0; rx != sh.ports; ++rx) {
+      problem            p = make_problem(ports, layers, 40000, rng, fixed_channel);
+      std::vector<float> sigma2(ports);
+      for (unsigned rx = 0; rx != ports; ++rx) {
         sigma2[rx] = 0.3F + 0.4F * static_cast<float>(rx % 2);
       }
       transmit(p, rng, diagonal_colouring(sigma2));
       result out(p);
       eq.equalize_mmse(out.output(), p.input(), sigma2);
-      for (unsigned k = 0; k != sh.layers; ++k) {
+      for (unsigned k = 0; k != layers; ++k) {
         const error_statistics st = statistics(p, out, k);
         CHECK(st.error_var == doctest::Approx(st.reported_var).epsilon(0.1));
         CHECK(st.gain == doctest::Approx(1.0).epsilon(0.03));
@@ -613,12 +597,12 @@ TEST_CASE("equalizer: the reported noise variance is the variance of the estimat
       const unsigned    nof_groups = (p.nof_re + 11) / 12;
       std::vector<cd_t> c;
       for (unsigned g = 0; g != nof_groups; ++g) {
-        const auto cg = random_colouring(sh.ports, 0.4, rng);
+        const auto cg = random_colouring(ports, 0.4, rng);
         c.insert(c.end(), cg.begin(), cg.end());
       }
       transmit(p, rng, c, 12);
-      eq.equalize_mmse_irc(out.output(), p.input(), covariance_of(c, sh.ports), 12);
-      for (unsigned k = 0; k != sh.layers; ++k) {
+      eq.equalize_mmse_irc(out.output(), p.input(), covariance_of(c, ports), 12);
+      for (unsigned k = 0; k != layers; ++k) {
         const error_statistics st = statistics(p, out, k);
         CHECK(st.error_var == doctest::Approx(st.reported_var).epsilon(0.1));
         CHECK(st.gain == doctest::Approx(1.0).epsilon(0.03));
@@ -817,34 +801,32 @@ TEST_CASE("equalizer: invalid sizes are rejected")
   equalizer                eq = make_equalizer(4, 100);
   const problem            p  = make_problem(4, 2, 50, rng);
   result                   out(p);
+  const equalizer_input    in = p.input();
   const std::vector<float> sigma2(4, 0.1F);
   const std::vector<cf_t>  r(5 * 16);
-  CHECK(eq.validate_mmse(out.output(), p.input(), sigma2).is_ok());
-  CHECK(eq.validate_mmse(out.output(), p.input(), std::vector<float>{0.1F}).is_ok());
-  CHECK(eq.validate_mmse_irc(out.output(), p.input(), r, 10).is_ok());
+  CHECK(eq.validate_mmse(out.output(), in, sigma2).is_ok());
+  CHECK(eq.validate_mmse(out.output(), in, std::vector<float>{0.1F}).is_ok());
+  CHECK(eq.validate_mmse_irc(out.output(), in, r, 10).is_ok());
+  CHECK_FALSE(eq.validate_mmse(out.output(), in, std::vector<float>(3, 0.1F)).is_ok());
+  CHECK_FALSE(eq.validate_mmse(out.output(), in, std::vector<float>{}).is_ok());
+  CHECK_FALSE(eq.validate_mmse_irc(out.output(), in, r, 0).is_ok());
+  CHECK_FALSE(eq.validate_mmse_irc(out.output(), in, r, 20).is_ok());
+  CHECK_FALSE(eq.validate_mmse_irc(out.output(), in, std::span(r).first(4 * 16), 10).is_ok());
 
-  auto in = p.input();
-  CHECK_FALSE(eq.validate_mmse(out.output(), p.input(), std::vector<float>(3, 0.1F)).is_ok());
-  CHECK_FALSE(eq.validate_mmse(out.output(), p.input(), std::vector<float>{}).is_ok());
-  CHECK_FALSE(eq.validate_mmse_irc(out.output(), p.input(), r, 0).is_ok());
-  CHECK_FALSE(eq.validate_mmse_irc(out.output(), p.input(), r, 20).is_ok());
-  CHECK_FALSE(eq.validate_mmse_irc(out.output(), p.input(), std::span(r).first(4 * 16), 10).is_ok());
-
-  equalizer_input bad = in;
-  bad.nof_layers      = 3; // spans no longer match
-  CHECK_FALSE(eq.validate_mmse(out.output(), bad, sigma2).is_ok());
-  bad            = in;
-  bad.y          = bad.y.first(bad.y.size() - 1);
-  CHECK_FALSE(eq.validate_mmse(out.output(), bad, sigma2).is_ok());
-  bad            = in;
-  bad.h          = bad.h.first(bad.h.size() - 1);
-  CHECK_FALSE(eq.validate_mmse(out.output(), bad, sigma2).is_ok());
-  equalizer_output bad_out = out.output();
-  bad_out.x                = bad_out.x.first(10);
-  CHECK_FALSE(eq.validate_mmse(bad_out, in, sigma2).is_ok());
-  bad_out           = out.output();
-  bad_out.noise_var = bad_out.noise_var.first(10);
-  CHECK_FALSE(eq.validate_mmse(bad_out, in, sigma2).is_ok());
+  // One span or count off at a time.
+  auto rejected = [&](auto change) {
+    equalizer_input  bad_in  = in;
+    equalizer_output bad_out = out.output();
+    change(bad_in, bad_out);
+    return !eq.validate_mmse(bad_out, bad_in, sigma2).is_ok() && !eq.validate_mmse_irc(bad_out, bad_in, r, 10).is_ok();
+  };
+  CHECK(rejected([](equalizer_input& i, equalizer_output&) { i.nof_layers = 3; }));
+  CHECK(rejected([](equalizer_input& i, equalizer_output&) { i.y = i.y.first(i.y.size() - 1); }));
+  CHECK(rejected([](equalizer_input& i, equalizer_output&) { i.h = i.h.first(i.h.size() - 1); }));
+  CHECK(rejected([](equalizer_input&, equalizer_output& o) { o.x = o.x.first(10); }));
+  CHECK(rejected([](equalizer_input&, equalizer_output& o) { o.noise_var = o.noise_var.first(10); }));
+  CHECK(rejected([](equalizer_input& i, equalizer_output&) { i.nof_symbols = 0; }));
+  CHECK(rejected([](equalizer_input& i, equalizer_output&) { i.nof_symbols = 2; }));
 
   // Several symbols: y and x hold all of them, noise_var one set.
   std::vector<cf_t> y3(3 * p.y.size());
@@ -853,25 +835,16 @@ TEST_CASE("equalizer: invalid sizes are rejected")
   in3.nof_symbols       = 3;
   in3.y                 = y3;
   CHECK(eq.validate_mmse({x3, out.noise_var}, in3, sigma2).is_ok());
-  CHECK_FALSE(eq.validate_mmse(out.output(), in3, sigma2).is_ok());
-  in3.y = p.y;
-  CHECK_FALSE(eq.validate_mmse({x3, out.noise_var}, in3, sigma2).is_ok());
-  in3.y = y3;
-  in3.nof_symbols = 0;
-  CHECK_FALSE(eq.validate_mmse({x3, out.noise_var}, in3, sigma2).is_ok());
   in3.nof_symbols = equalizer_max_nof_symbols + 1;
   CHECK_FALSE(eq.validate_mmse({x3, out.noise_var}, in3, sigma2).is_ok());
 
   // Layers above ports, ports and REs above the configuration.
-  const problem one_port = make_problem(1, 1, 50, rng);
-  equalizer_input wide   = one_port.input();
-  wide.nof_layers        = 2;
-  result out2(p);
-  CHECK_FALSE(eq.validate_mmse(out2.output(), wide, std::vector<float>{0.1F}).is_ok());
-  const problem eight_ports = make_problem(8, 1, 50, rng);
-  result        out8(eight_ports);
-  CHECK_FALSE(eq.validate_mmse(out8.output(), eight_ports.input(), std::vector<float>{0.1F}).is_ok());
-  const problem long_problem = make_problem(4, 2, 101, rng);
-  result        out_long(long_problem);
-  CHECK_FALSE(eq.validate_mmse(out_long.output(), long_problem.input(), sigma2).is_ok());
+  const problem   one_port = make_problem(1, 1, 50, rng);
+  equalizer_input wide     = one_port.input();
+  wide.nof_layers          = 2;
+  CHECK_FALSE(eq.validate_mmse(out.output(), wide, std::vector<float>{0.1F}).is_ok());
+  for (const problem& q : {make_problem(8, 1, 50, rng), make_problem(4, 2, 101, rng)}) {
+    result out_q(q);
+    CHECK_FALSE(eq.validate_mmse(out_q.output(), q.input(), std::vector<float>{0.1F}).is_ok());
+  }
 }
