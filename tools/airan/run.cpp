@@ -184,9 +184,16 @@ int run(const run_options& opt)
     if (!r.error.empty()) {
       std::printf("%-40s %-13s %-6s %s\n", r.name.c_str(), r.kind.c_str(), "ERROR", r.error.c_str());
     } else {
-      std::printf("%-40s %-13s %-6s %4s %10u %8.2f %8.1f %6.2f %10.1f\n", r.name.c_str(), r.kind.c_str(),
-                  r.passed ? "pass" : "FAIL", r.crc_ok ? "ok" : "bad", r.bit_errors, r.evm_percent, r.sinr_db,
-                  r.ldpc_iterations, r.time_us);
+      // EVM and SINR exist only for cases with a radio channel (not for coding-only vectors).
+      char evm[16] = "-";
+      char sinr[16] = "-";
+      if (r.evm_percent >= 0.0f) {
+        std::snprintf(evm, sizeof(evm), "%.2f", r.evm_percent);
+        std::snprintf(sinr, sizeof(sinr), "%.1f", r.sinr_db);
+      }
+      std::printf("%-40s %-13s %-6s %4s %10u %8s %8s %6.2f %10.1f\n", r.name.c_str(), r.kind.c_str(),
+                  r.passed ? "pass" : "FAIL", r.crc_ok ? "ok" : "bad", r.bit_errors, evm, sinr, r.ldpc_iterations,
+                  r.time_us);
     }
     results.push_back(r);
   }
