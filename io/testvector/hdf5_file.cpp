@@ -24,11 +24,53 @@ public:
   }
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  void reset(hid_t id, herr_t (*close)(hid_t))
+  {
+    if (id_ >= 0) {
+      close_(id_);
+    }
+    id_ = id;
+    close_ = close;
+  }
 
 private:
   hid_t id_;
   herr_t (*close_)(hid_t);
 };
+
+/// An open attribute or dataset with its datatype and dataspace, closed at scope exit.
+struct hdf5_item {
+  scoped_id object{-1, H5Oclose};
+  scoped_id type{-1, H5Tclose};
+  scoped_id space{-1, H5Sclose};
+};
+
+enum class item_kind { attribute, dataset };
+
+/// Opens the attribute or dataset `name` of the root group; the message names what is missing or unreadable.
+status open_item(hid_t file, const std::string& path, const std::string& name, item_kind kind, hdf5_item& item)
+{
+  const bool attribute = kind == item_kind::attribute;
+  const char* what = attribute ? "attribute" : "dataset";
+  const bool exists = file >= 0 && (attribute ? H5Aexists(file, name.c_str()) > 0
+                                              : H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0);
+  if (!exists) {
+    return status::error(path + ": missing " + what + " '" + name + "'");
+  }
+  if (attribute) {
+    item.object.reset(H5Aopen(file, name.c_str(), H5P_DEFAULT), H5Aclose);
+    item.type.reset(item.object.valid() ? H5Aget_type(item.object.get()) : -1, H5Tclose);
+    item.space.reset(item.object.valid() ? H5Aget_space(item.object.get()) : -1, H5Sclose);
+  } else {
+    item.object.reset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+    item.type.reset(item.object.valid() ? H5Dget_type(item.object.get()) : -1, H5Tclose);
+    item.space.reset(item.object.valid() ? H5Dget_space(item.object.get()) : -1, H5Sclose);
+  }
+  if (!item.type.valid() || !item.space.valid()) {
+    return status::error(path + ": unreadable " + what + " '" + name + "'");
+  }
+  return status::ok();
+}
 
 void silence_hdf5_errors()
 {
@@ -64,11 +106,6 @@ status hdf5_file::open(const std::string& path, hdf5_file& out)
   return status::ok();
 }
 
-bool hdf5_file::has(const std::string& name) const
-{
-  return file_ && (H5Aexists(file_->id, name.c_str()) > 0 || H5Lexists(file_->id, name.c_str(), H5P_DEFAULT) > 0);
-}
-
 status hdf5_file::read_attribute(const std::string& name, uint32_t& value) const
 {
   double v = 0;
@@ -84,20 +121,15 @@ status hdf5_file::read_attribute(const std::string& name, uint32_t& value) const
 
 status hdf5_file::read_attribute(const std::string& name, double& value) const
 {
-  if (!file_ || H5Aexists(file_->id, name.c_str()) <= 0) {
-    return status::error(path_ + ": missing attribute '" + name + "'");
+  hdf5_item attr;
+  if (auto s = open_item(file_ ? file_->id : -1, path_, name, item_kind::attribute, attr); !s) {
+    return s;
   }
-  scoped_id attr(H5Aopen(file_->id, name.c_str(), H5P_DEFAULT), H5Aclose);
-  scoped_id type(attr.valid() ? H5Aget_type(attr.get()) : -1, H5Tclose);
-  scoped_id space(attr.valid() ? H5Aget_space(attr.get()) : -1, H5Sclose);
-  if (!type.valid() || !space.valid()) {
-    return status::error(path_ + ": unreadable attribute '" + name + "'");
-  }
-  const H5T_class_t cls = H5Tget_class(type.get());
-  if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Sget_simple_extent_npoints(space.get()) != 1) {
+  const H5T_class_t cls = H5Tget_class(attr.type.get());
+  if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Sget_simple_extent_npoints(attr.space.get()) != 1) {
     return status::error(path_ + ": attribute '" + name + "' is not a numeric scalar");
   }
-  if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value) < 0) {
+  if (H5Aread(attr.object.get(), H5T_NATIVE_DOUBLE, &value) < 0) {
     return status::error(path_ + ": cannot read attribute '" + name + "'");
   }
   return status::ok();
@@ -105,12 +137,13 @@ status hdf5_file::read_attribute(const std::string& name, double& value) const
 
 status hdf5_file::read_attribute(const std::string& name, std::string& value) const
 {
-  if (!file_ || H5Aexists(file_->id, name.c_str()) <= 0) {
-    return status::error(path_ + ": missing attribute '" + name + "'");
+  hdf5_item item;
+  if (auto s = open_item(file_ ? file_->id : -1, path_, name, item_kind::attribute, item); !s) {
+    return s;
   }
-  scoped_id attr(H5Aopen(file_->id, name.c_str(), H5P_DEFAULT), H5Aclose);
-  scoped_id type(attr.valid() ? H5Aget_type(attr.get()) : -1, H5Tclose);
-  if (!type.valid() || H5Tget_class(type.get()) != H5T_STRING) {
+  const scoped_id& attr = item.object;
+  const scoped_id& type = item.type;
+  if (H5Tget_class(type.get()) != H5T_STRING) {
     return status::error(path_ + ": attribute '" + name + "' is not a string");
   }
   if (H5Tis_variable_str(type.get()) > 0) {
@@ -137,15 +170,13 @@ status hdf5_file::read_attribute(const std::string& name, std::string& value) co
 
 status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& values) const
 {
-  if (!file_ || H5Lexists(file_->id, name.c_str(), H5P_DEFAULT) <= 0) {
-    return status::error(path_ + ": missing dataset '" + name + "'");
+  hdf5_item item;
+  if (auto s = open_item(file_ ? file_->id : -1, path_, name, item_kind::dataset, item); !s) {
+    return s;
   }
-  scoped_id set(H5Dopen2(file_->id, name.c_str(), H5P_DEFAULT), H5Dclose);
-  scoped_id type(set.valid() ? H5Dget_type(set.get()) : -1, H5Tclose);
-  scoped_id space(set.valid() ? H5Dget_space(set.get()) : -1, H5Sclose);
-  if (!type.valid() || !space.valid()) {
-    return status::error(path_ + ": unreadable dataset '" + name + "'");
-  }
+  const scoped_id& set = item.object;
+  const scoped_id& type = item.type;
+  const scoped_id& space = item.space;
   if (H5Tget_class(type.get()) != H5T_INTEGER || H5Sget_simple_extent_ndims(space.get()) != 1) {
     return status::error(path_ + ": dataset '" + name + "' is not a 1-D integer array");
   }
@@ -165,15 +196,13 @@ status hdf5_file::read_dataset(const std::string&        name,
                                std::vector<float>&       values,
                                std::vector<std::size_t>& shape) const
 {
-  if (!file_ || H5Lexists(file_->id, name.c_str(), H5P_DEFAULT) <= 0) {
-    return status::error(path_ + ": missing dataset '" + name + "'");
+  hdf5_item item;
+  if (auto s = open_item(file_ ? file_->id : -1, path_, name, item_kind::dataset, item); !s) {
+    return s;
   }
-  scoped_id set(H5Dopen2(file_->id, name.c_str(), H5P_DEFAULT), H5Dclose);
-  scoped_id type(set.valid() ? H5Dget_type(set.get()) : -1, H5Tclose);
-  scoped_id space(set.valid() ? H5Dget_space(set.get()) : -1, H5Sclose);
-  if (!type.valid() || !space.valid()) {
-    return status::error(path_ + ": unreadable dataset '" + name + "'");
-  }
+  const scoped_id& set = item.object;
+  const scoped_id& type = item.type;
+  const scoped_id& space = item.space;
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (H5Tget_class(type.get()) != H5T_FLOAT || rank < 1) {
     return status::error(path_ + ": dataset '" + name + "' is not a floating-point array");

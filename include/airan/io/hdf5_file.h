@@ -24,7 +24,6 @@ public:
   hdf5_file& operator=(hdf5_file&&) noexcept;
 
   const std::string& path() const { return path_; }
-  bool has(const std::string& name) const;
 
   status read_attribute(const std::string& name, uint32_t& value) const;
   status read_attribute(const std::string& name, double& value) const;
