@@ -1,7 +1,8 @@
 // PUSCH loopback through OFDM: pusch_transmitter -> ofdm_modulator -> flat MIMO channel -> ofdm_demodulator ->
 // pusch_receiver, noise-free, across numerologies, cyclic prefixes, bandwidths, layers, antenna ports, DM-RS
-// configurations, mapping types, transform precoding, MCS tables and n_SCID, with the TS 38.211 5.4 upconversion
-// phase on. Each dimension takes every value in some case; the cases are not the cartesian product.
+// configurations, mapping types, transform precoding, MCS tables, n_SCID, channel estimators and equalizers, with the
+// TS 38.211 5.4 upconversion phase on. Each dimension takes every value in some case; the cases are not the
+// cartesian product.
 #include "airan/phy/ofdm/ofdm.h"
 #include "airan/phy/pusch/pusch_codeword.h"
 #include "airan/phy/pusch/pusch_receiver.h"
@@ -103,7 +104,6 @@ TEST_CASE("PUSCH loopback through OFDM: noise-free, bit-exact over numerologies 
       {3, normal, 11, 1, 4, 1, 5, 1, 1, 2, type_b, 0, 12, false, mcs_table::qam64, 4, 0, 26.5e9},
   };
   pusch_transmitter tx(273, 4);
-  pusch_receiver rx({273, 4, 4, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
   std::mt19937 rng(21);
   unsigned case_index = 0;
   for (const auto& c : cases) {
@@ -117,6 +117,14 @@ TEST_CASE("PUSCH loopback through OFDM: noise-free, bit-exact over numerologies 
     // A slot in the second half of the frame and odd within its subframe where there are several.
     const unsigned slot = (5U << c.mu) + ((1U << c.mu) > 1 ? 1 : 0) + case_index % (1U << c.mu);
     const auto pdu = make_pdu(c, slot);
+    // The estimators and equalizers take turns over the cases.
+    const channel_estimator_kind estimators[] = {channel_estimator_kind::ls_linear, channel_estimator_kind::dft,
+                                                 channel_estimator_kind::lmmse};
+    const auto estimator = estimators[case_index % 3];
+    const auto equalizer = case_index % 2 == 0 ? equalizer_kind::mmse : equalizer_kind::mmse_irc;
+    pusch_receiver rx({273, 4, 4, 1, estimator, equalizer, {}});
+    CAPTURE(static_cast<int>(estimator));
+    CAPTURE(static_cast<int>(equalizer));
     CAPTURE(case_index);
     CAPTURE(c.mu);
     CAPTURE(c.nof_prb);
