@@ -122,15 +122,18 @@ public:
   dpdk_port& operator=(dpdk_port&&) noexcept;
 
   bool is_open() const { return impl_ != nullptr; }
-  /// The DPDK port ID and device name.
+  /// The DPDK port ID and device name. This and the calls below require is_open().
   uint16_t           port_id() const;
   const std::string& name() const;
 
   /// The receiver of RX queue rx_queue (one per queue: a second request for the same queue fails). Its packets are
-  /// Ethernet frames; rx_time_ns is CLOCK_REALTIME when the burst was received.
+  /// Ethernet frames, each in one mbuf held until the next receive_burst(); rx_time_ns is CLOCK_REALTIME when the
+  /// burst was received. receive_burst() returns at once (0 when nothing waits) and at_end() is always false: a port,
+  /// even net_pcap past the end of its file, just stops delivering.
   status make_source(uint16_t rx_queue, std::unique_ptr<packet_source>& out) const;
   /// The sender on TX queue tx_queue (one per queue). Packets are copied into mbufs and sent at once: tx_time_ns is not
-  /// used (no launch-time offload).
+  /// used (no launch-time offload). A packet larger than one mbuf is never sent: the burst stops before it and it is
+  /// counted (nof_tx_oversized).
   status make_sink(uint16_t tx_queue, std::unique_ptr<packet_sink>& out) const;
 
   const dpdk_steering_report& steering() const;
