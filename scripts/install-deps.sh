@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev                                  # JSON reports
   libfftw3-dev                                        # CPU FFT (OFDM)
   libhdf5-dev                                         # test vectors
+  libdpdk-dev                                         # fronthaul DPDK port (optional; brings libpcap-dev for its tests)
 )
 
 missing=()
