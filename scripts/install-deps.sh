@@ -10,6 +10,9 @@ packages=(
   nlohmann-json3-dev                                  # JSON reports
   libfftw3-dev                                        # CPU FFT (OFDM)
   libhdf5-dev                                         # test vectors
+  libpcap-dev                                         # fronthaul captures (pcap source and sink)
+  libboost-dev                                        # Boost.Asio UDP sockets of the fronthaul (header-only)
+  tshark                                              # test: the parser against Wireshark's O-RAN dissector
 )
 
 missing=()
