@@ -1,5 +1,6 @@
 #pragma once
-// Decoding of test-vector cases shared by `airan run` on vector files and on fronthaul input.
+// Decoding of test-vector cases shared by `airan run` on vector files and on
+// fronthaul input.
 
 #include "airan/io/testvector.h"
 #include "airan/phy/common/resource_grid.h"
@@ -24,11 +25,12 @@ struct case_result {
 };
 
 /// "ls", "dft" or "lmmse"; throws std::invalid_argument otherwise.
-phy::channel_estimator_kind parse_estimator(const std::string& name);
+phy::channel_estimator_kind parse_estimator(const std::string &name);
 
-/// Decodes the vector's PUSCH from grid (the vector's own grid, or one received) and compares the transport block
-/// with the vector's.
-void run_pusch(case_result& r, const io::pusch_grid_vector& v, phy::channel_estimator_kind estimator,
+/// Decodes the vector's PUSCH from grid (the vector's own grid, or one
+/// received) and compares the transport block with the vector's.
+void run_pusch(case_result &r, const io::pusch_grid_vector &v,
+               phy::channel_estimator_kind estimator,
                phy::const_grid_view grid);
 
 } // namespace airan::tools
