@@ -10,7 +10,10 @@ packages=(
   nlohmann-json3-dev                                  # JSON reports
   libfftw3-dev                                        # CPU FFT (OFDM)
   libhdf5-dev                                         # test vectors
-  libdpdk-dev                                         # fronthaul DPDK port (optional; brings libpcap-dev for its tests)
+  libpcap-dev                                         # fronthaul captures (pcap source and sink)
+  libboost-dev                                        # Boost.Asio UDP sockets of the fronthaul (header-only)
+  tshark                                              # test: the parser against Wireshark's O-RAN dissector
+  libdpdk-dev                                         # fronthaul DPDK port (optional)
 )
 
 missing=()

@@ -11,4 +11,10 @@ void add_demo_command(CLI::App& app);
 /// `airan run`: decodes test vectors and compares them with their expectations; sets exit_code (0: all passed).
 void add_run_command(CLI::App& app, int& exit_code);
 
+/// `airan ru-emu`: O-RU emulator sending a test vector's grid as U-plane packets, with fault injection.
+void add_ru_emu_command(CLI::App& app);
+
+/// `airan fh dump`: the U-plane sections of a capture, as a table or JSON.
+void add_fh_command(CLI::App& app);
+
 } // namespace airan::tools

@@ -8,6 +8,8 @@
 #include "airan/phy/ulsch/ulsch_decoder.h"
 #include "airan/phy/ulsch/ulsch_encoder.h"
 #include "commands.h"
+#include "fh_options.h"
+#include "run_cases.h"
 
 #include <nlohmann/json.hpp>
 
@@ -27,20 +29,7 @@ struct run_options {
   std::vector<std::string> paths;
   std::string json_path;
   std::string estimator = "ls";
-};
-
-/// One row of the report.
-struct case_result {
-  std::string name;
-  std::string kind;
-  bool passed = false;
-  std::string error;
-  bool crc_ok = false;
-  unsigned bit_errors = 0;
-  float evm_percent = -1.0f;
-  float sinr_db = 0.0f;
-  float ldpc_iterations = 0.0f;
-  float time_us = 0.0f;
+  fronthaul_run_options fronthaul;
 };
 
 unsigned count_bit_errors(std::span<const uint8_t> a, std::span<const uint8_t> b)
@@ -93,8 +82,10 @@ void run_ulsch(case_result& r, const io::ulsch_coding_vector& v)
   r.passed = r.crc_ok && r.bit_errors == 0;
 }
 
-/// kind pusch_grid: the receiver must decode the grid's transport block.
-void run_pusch(case_result& r, const io::pusch_grid_vector& v, phy::channel_estimator_kind estimator)
+} // namespace
+
+void run_pusch(case_result& r, const io::pusch_grid_vector& v, phy::channel_estimator_kind estimator,
+               phy::const_grid_view grid)
 {
   phy::pusch_receiver rx({std::max(v.carrier.bwp_size, 1U), std::max(v.nof_ports, 1U), 4, 1, estimator,
                           phy::equalizer_kind::mmse, {}});
@@ -109,8 +100,7 @@ void run_pusch(case_result& r, const io::pusch_grid_vector& v, phy::channel_esti
   std::vector<uint8_t> tb(v.tbs / 8);
   pack_bits(tb, v.tb_bits);
   std::vector<uint8_t> decoded(tb.size());
-  const auto result = rx.receive(decoded, {v.grid.data(), v.nof_ports, v.nof_symbols, v.nof_subcarriers}, v.pdu,
-                                 v.carrier);
+  const auto result = rx.receive(decoded, grid, v.pdu, v.carrier);
   r.crc_ok = result.tb_crc_ok;
   r.bit_errors = count_bit_errors(decoded, tb) + (result.tbs == v.tbs ? 0 : 1);
   r.evm_percent = result.evm_percent;
@@ -119,6 +109,8 @@ void run_pusch(case_result& r, const io::pusch_grid_vector& v, phy::channel_esti
   r.time_us = result.times.total;
   r.passed = r.crc_ok && r.bit_errors == 0;
 }
+
+namespace {
 
 std::vector<std::string> collect(const std::vector<std::string>& paths)
 {
@@ -140,15 +132,31 @@ std::vector<std::string> collect(const std::vector<std::string>& paths)
   return files;
 }
 
-int run(const run_options& opt)
+} // namespace
+
+phy::channel_estimator_kind parse_estimator(const std::string& name)
 {
   static const std::map<std::string, phy::channel_estimator_kind> estimators = {
       {"ls", phy::channel_estimator_kind::ls_linear},
       {"dft", phy::channel_estimator_kind::dft},
       {"lmmse", phy::channel_estimator_kind::lmmse}};
-  const auto estimator = estimators.find(opt.estimator);
+  const auto estimator = estimators.find(name);
   if (estimator == estimators.end()) {
-    throw std::invalid_argument("unknown estimator '" + opt.estimator + "' (ls, dft, lmmse)");
+    throw std::invalid_argument("unknown estimator '" + name + "' (ls, dft, lmmse)");
+  }
+  return estimator->second;
+}
+
+namespace {
+
+int run(const run_options& opt)
+{
+  const phy::channel_estimator_kind estimator = parse_estimator(opt.estimator);
+  if (!opt.fronthaul.input.empty()) {
+    if (opt.paths.size() != 1) {
+      throw std::invalid_argument("--input takes exactly one pusch_grid test vector");
+    }
+    return run_fronthaul(opt.paths[0], opt.fronthaul, estimator, opt.json_path);
   }
   const auto files = collect(opt.paths);
   if (files.empty()) {
@@ -175,7 +183,7 @@ int run(const run_options& opt)
       if (auto s2 = io::load_pusch_grid_vector(files[i], v); !s2) {
         r.error = s2.message();
       } else {
-        run_pusch(r, v, estimator->second);
+        run_pusch(r, v, estimator, {v.grid.data(), v.nof_ports, v.nof_symbols, v.nof_subcarriers});
       }
     } else {
       r.error = files[i] + ": unknown kind '" + r.kind + "'";
@@ -224,6 +232,7 @@ void add_run_command(CLI::App& app, int& exit_code)
   cmd->add_option("paths", opt->paths, "test vector files or directories")->required();
   cmd->add_option("--json", opt->json_path, "write the per-case results as JSON to this file");
   cmd->add_option("--estimator", opt->estimator, "PUSCH channel estimator: ls, dft, lmmse")->capture_default_str();
+  add_fronthaul_run_options(*cmd, opt->fronthaul);
   cmd->callback([opt, &exit_code] { exit_code = run(*opt); });
 }
 
