@@ -11,4 +11,7 @@ void add_demo_command(CLI::App& app);
 /// `airan run`: decodes test vectors and compares them with their expectations; sets exit_code (0: all passed).
 void add_run_command(CLI::App& app, int& exit_code);
 
+/// `airan sweep`: BLER and throughput against SNR for a YAML scenario, with HARQ; `airan sweep merge` combines shards.
+void add_sweep_command(CLI::App& app);
+
 } // namespace airan::tools

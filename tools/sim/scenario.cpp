@@ -404,6 +404,10 @@ void parse_document(const YAML::Node& root, scenario& sc, std::string_view sourc
     const std::string path = "pdus[" + std::to_string(i) + "]";
     phy::pusch_pdu pdu;
     parse_pdu(yaml_map(pdus[i], path, source), pdu, sc.carrier);
+    if (i > 0 && pdu.slot != sc.pdus[0].slot) {
+      m.fail(pdus[i], "all PDUs belong to one slot: slot " + std::to_string(pdu.slot) + " differs from pdus[0]'s " +
+                          std::to_string(sc.pdus[0].slot), path + ".slot");
+    }
     max_layers = std::max(max_layers, pdu.nof_layers);
     max_ports = std::max(max_ports, pdu.nof_antenna_ports);
     sc.pdus.push_back(pdu);
