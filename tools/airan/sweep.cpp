@@ -108,20 +108,23 @@ void parse_shard(const std::string& text, sim::sweep_config& config)
   config.nof_shards = count;
 }
 
-/// Runs tools/scripts/plot_sweep.py (or $AIRAN_PLOT_SCRIPT) on a JSON result.
+/// Runs tools/scripts/plot_sweep.py (or $AIRAN_PLOT_SCRIPT) on a JSON result with Debian's /usr/bin/python3, where
+/// python3-matplotlib lives (or $AIRAN_PYTHON).
 void plot(const std::string& json_path, const std::string& png_path)
 {
-  const char* from_env = std::getenv("AIRAN_PLOT_SCRIPT");
-  const std::string script = from_env != nullptr ? from_env : AIRAN_PLOT_SCRIPT;
-  std::vector<std::string> args = {"python3", script, json_path, png_path};
+  const char* script_env = std::getenv("AIRAN_PLOT_SCRIPT");
+  const std::string script = script_env != nullptr ? script_env : AIRAN_PLOT_SCRIPT;
+  const char* python_env = std::getenv("AIRAN_PYTHON");
+  const std::string python = python_env != nullptr ? python_env : "/usr/bin/python3";
+  std::vector<std::string> args = {python, script, json_path, png_path};
   std::vector<char*> argv;
   for (auto& a : args) {
     argv.push_back(a.data());
   }
   argv.push_back(nullptr);
   pid_t pid = 0;
-  if (posix_spawnp(&pid, "python3", nullptr, nullptr, argv.data(), environ) != 0) {
-    throw std::runtime_error("--png: cannot start python3 (install python3-matplotlib)");
+  if (posix_spawnp(&pid, python.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
+    throw std::runtime_error("--png: cannot start " + python + " (install python3-matplotlib)");
   }
   int wait_status = 0;
   waitpid(pid, &wait_status, 0);
