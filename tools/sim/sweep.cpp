@@ -1,4 +1,5 @@
-// Sweeps: HARQ per slot, work items split over shards and threads, counters, merging, confidence intervals.
+// Sweeps: HARQ per slot, work items split over shards and threads, counters,
+// merging, confidence intervals.
 
 #include "sim/sweep.h"
 
@@ -24,11 +25,12 @@ struct block_outcome {
   unsigned nof_transmissions = 0;
 };
 
-/// One slot with HARQ: every PDU is retransmitted (next RV, new channel and noise) until delivered or out of
-/// transmissions; the receiver combines the transmissions of a PDU in its HARQ process.
-void simulate_harq_slot(link_simulator& link, const harq_scenario& harq, double snr_db, uint64_t payload_seed,
-                        uint64_t channel_seed, std::span<block_outcome> out)
-{
+/// One slot with HARQ: every PDU is retransmitted (next RV, new channel and
+/// noise) until delivered or out of transmissions; the receiver combines the
+/// transmissions of a PDU in its HARQ process.
+void simulate_harq_slot(link_simulator &link, const harq_scenario &harq,
+                        double snr_db, uint64_t payload_seed,
+                        uint64_t channel_seed, std::span<block_outcome> out) {
   const unsigned nof_pdus = link.nof_pdus();
   link.draw_payloads(payload_seed);
   std::unique_ptr<bool[]> pending(new bool[nof_pdus]);
@@ -36,7 +38,8 @@ void simulate_harq_slot(link_simulator& link, const harq_scenario& harq, double 
   std::vector<unsigned> rvs(nof_pdus);
   for (unsigned t = 0; t < harq.max_nof_transmissions; ++t) {
     std::fill(rvs.begin(), rvs.end(), harq.rv_sequence[t]);
-    link.transmit({pending.get(), nof_pdus}, rvs, snr_db, derive_seed(channel_seed, {t}));
+    link.transmit({pending.get(), nof_pdus}, rvs, snr_db,
+                  derive_seed(channel_seed, {t}));
     bool any_pending = false;
     for (unsigned i = 0; i < nof_pdus; ++i) {
       if (!pending[i]) {
@@ -58,8 +61,7 @@ void simulate_harq_slot(link_simulator& link, const harq_scenario& harq, double 
   }
 }
 
-bool same_snrs(const sweep_result& a, const sweep_result& b)
-{
+bool same_snrs(const sweep_result &a, const sweep_result &b) {
   if (a.points.size() != b.points.size()) {
     return false;
   }
@@ -73,12 +75,13 @@ bool same_snrs(const sweep_result& a, const sweep_result& b)
 
 } // namespace
 
-sweep_result run_sweep(const scenario& sc, const sweep_config& config, const sweep_progress& progress)
-{
+sweep_result run_sweep(const scenario &sc, const sweep_config &config,
+                       const sweep_progress &progress) {
   const unsigned nof_pdus = static_cast<unsigned>(sc.pdus.size());
   std::vector<uint64_t> items;
   const uint64_t nof_items = uint64_t{config.snrs_db.size()} * config.nof_slots;
-  for (uint64_t item = config.shard_index; item < nof_items; item += config.nof_shards) {
+  for (uint64_t item = config.shard_index; item < nof_items;
+       item += config.nof_shards) {
     items.push_back(item);
   }
   std::vector<block_outcome> outcomes(items.size() * nof_pdus);
@@ -119,7 +122,7 @@ sweep_result run_sweep(const scenario& sc, const sweep_config& config, const swe
     progress(done, items.size());
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  for (auto& thread : threads) {
+  for (auto &thread : threads) {
     thread.join();
   }
   if (error) {
@@ -143,10 +146,10 @@ sweep_result run_sweep(const scenario& sc, const sweep_config& config, const swe
     result.points.push_back({snr, 0, 0, 0, 0, 0, 0, 0});
   }
   for (std::size_t k = 0; k < items.size(); ++k) {
-    sweep_point& point = result.points[items[k] / config.nof_slots];
+    sweep_point &point = result.points[items[k] / config.nof_slots];
     ++point.nof_slots;
     for (unsigned i = 0; i < nof_pdus; ++i) {
-      const block_outcome& o = outcomes[k * nof_pdus + i];
+      const block_outcome &o = outcomes[k * nof_pdus + i];
       ++point.nof_blocks;
       point.first_errors += o.first_ok ? 0 : 1;
       point.residual_errors += o.delivered ? 0 : 1;
@@ -158,43 +161,51 @@ sweep_result run_sweep(const scenario& sc, const sweep_config& config, const swe
   return result;
 }
 
-status merge_sweep_results(std::span<const sweep_result> parts, sweep_result& out)
-{
+status merge_sweep_results(std::span<const sweep_result> parts,
+                           sweep_result &out) {
   if (parts.empty()) {
     return status::error("nothing to merge");
   }
   sweep_result merged = parts[0];
   for (std::size_t n = 1; n < parts.size(); ++n) {
-    const sweep_result& p = parts[n];
+    const sweep_result &p = parts[n];
     const std::string which = "part " + std::to_string(n + 1) + ": ";
-    if (p.scenario_name != merged.scenario_name || p.scenario_digest != merged.scenario_digest) {
-      return status::error(which + "another scenario ('" + p.scenario_name + "', digest " + p.scenario_digest + ")");
+    if (p.scenario_name != merged.scenario_name ||
+        p.scenario_digest != merged.scenario_digest) {
+      return status::error(which + "another scenario ('" + p.scenario_name +
+                           "', digest " + p.scenario_digest + ")");
     }
     if (p.estimator != merged.estimator) {
-      return status::error(which + "estimator " + p.estimator + " differs from " + merged.estimator);
+      return status::error(which + "estimator " + p.estimator +
+                           " differs from " + merged.estimator);
     }
     if (p.seed != merged.seed || p.payload_seed != merged.payload_seed) {
       return status::error(which + "different seeds");
     }
-    if (p.nof_slots != merged.nof_slots || p.max_nof_transmissions != merged.max_nof_transmissions) {
-      return status::error(which + "different slots per point or HARQ transmissions");
+    if (p.nof_slots != merged.nof_slots ||
+        p.max_nof_transmissions != merged.max_nof_transmissions) {
+      return status::error(which +
+                           "different slots per point or HARQ transmissions");
     }
     if (!same_snrs(p, merged)) {
       return status::error(which + "different SNR points");
     }
     if (p.nof_shards != merged.nof_shards) {
-      return status::error(which + "split into " + std::to_string(p.nof_shards) + " shards, not " +
+      return status::error(which + "split into " +
+                           std::to_string(p.nof_shards) + " shards, not " +
                            std::to_string(merged.nof_shards));
     }
     for (unsigned s : p.shards) {
-      if (std::find(merged.shards.begin(), merged.shards.end(), s) != merged.shards.end()) {
-        return status::error(which + "shard " + std::to_string(s) + " given twice");
+      if (std::find(merged.shards.begin(), merged.shards.end(), s) !=
+          merged.shards.end()) {
+        return status::error(which + "shard " + std::to_string(s) +
+                             " given twice");
       }
       merged.shards.push_back(s);
     }
     for (std::size_t i = 0; i < p.points.size(); ++i) {
-      sweep_point& m = merged.points[i];
-      const sweep_point& q = p.points[i];
+      sweep_point &m = merged.points[i];
+      const sweep_point &q = p.points[i];
       m.nof_slots += q.nof_slots;
       m.nof_blocks += q.nof_blocks;
       m.first_errors += q.first_errors;
@@ -209,8 +220,7 @@ status merge_sweep_results(std::span<const sweep_result> parts, sweep_result& ou
   return status::ok();
 }
 
-proportion_interval wilson_interval(uint64_t k, uint64_t n, double z)
-{
+proportion_interval wilson_interval(uint64_t k, uint64_t n, double z) {
   if (n == 0) {
     return {0.0, 1.0};
   }
@@ -218,66 +228,73 @@ proportion_interval wilson_interval(uint64_t k, uint64_t n, double z)
   const double p = static_cast<double>(k) / nd;
   const double z2 = z * z;
   const double centre = (p + z2 / (2 * nd)) / (1 + z2 / nd);
-  const double half = z / (1 + z2 / nd) * std::sqrt(p * (1 - p) / nd + z2 / (4 * nd * nd));
+  const double half =
+      z / (1 + z2 / nd) * std::sqrt(p * (1 - p) / nd + z2 / (4 * nd * nd));
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
-double throughput_fraction(const sweep_point& point)
-{
+double throughput_fraction(const sweep_point &point) {
   return point.max_bits == 0 ? 0.0
-                                  : static_cast<double>(point.delivered_bits) / static_cast<double>(point.max_bits);
+                             : static_cast<double>(point.delivered_bits) /
+                                   static_cast<double>(point.max_bits);
 }
 
-std::optional<double> snr_at_throughput(std::span<const sweep_point> points, double fraction)
-{
+std::optional<double> snr_at_throughput(std::span<const sweep_point> points,
+                                        double fraction) {
   std::vector<sweep_point> sorted(points.begin(), points.end());
-  sorted.erase(std::remove_if(sorted.begin(), sorted.end(), [](const sweep_point& p) { return p.max_bits == 0; }),
-               sorted.end());
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.snr_db < b.snr_db; });
+  sorted.erase(
+      std::remove_if(sorted.begin(), sorted.end(),
+                     [](const sweep_point &p) { return p.max_bits == 0; }),
+      sorted.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto &a, const auto &b) { return a.snr_db < b.snr_db; });
   for (std::size_t i = 1; i < sorted.size(); ++i) {
     const double t0 = throughput_fraction(sorted[i - 1]);
     const double t1 = throughput_fraction(sorted[i]);
     if (t0 < fraction && t1 >= fraction) {
-      return sorted[i - 1].snr_db + (fraction - t0) / (t1 - t0) * (sorted[i].snr_db - sorted[i - 1].snr_db);
+      return sorted[i - 1].snr_db +
+             (fraction - t0) / (t1 - t0) *
+                 (sorted[i].snr_db - sorted[i - 1].snr_db);
     }
   }
   return std::nullopt;
 }
 
-std::string text_digest(std::string_view text)
-{
+std::string text_digest(std::string_view text) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (const char c : text) {
     h = (h ^ static_cast<uint8_t>(c)) * 0x100000001b3ULL;
   }
   char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(h));
+  std::snprintf(hex, sizeof(hex), "%016llx",
+                static_cast<unsigned long long>(h));
   return hex;
 }
 
-std::string_view estimator_name(phy::channel_estimator_kind kind)
-{
+std::string_view estimator_name(phy::channel_estimator_kind kind) {
   switch (kind) {
-    case phy::channel_estimator_kind::ls_linear:
-      return "ls";
-    case phy::channel_estimator_kind::dft:
-      return "dft";
-    case phy::channel_estimator_kind::lmmse:
-      return "lmmse";
+  case phy::channel_estimator_kind::ls_linear:
+    return "ls";
+  case phy::channel_estimator_kind::dft:
+    return "dft";
+  case phy::channel_estimator_kind::lmmse:
+    return "lmmse";
   }
   return "unknown";
 }
 
-status parse_estimator_name(std::string_view name, phy::channel_estimator_kind& kind)
-{
-  for (auto k : {phy::channel_estimator_kind::ls_linear, phy::channel_estimator_kind::dft,
-                 phy::channel_estimator_kind::lmmse}) {
+status parse_estimator_name(std::string_view name,
+                            phy::channel_estimator_kind &kind) {
+  for (auto k :
+       {phy::channel_estimator_kind::ls_linear,
+        phy::channel_estimator_kind::dft, phy::channel_estimator_kind::lmmse}) {
     if (estimator_name(k) == name) {
       kind = k;
       return status::ok();
     }
   }
-  return status::error("unknown channel estimator '" + std::string(name) + "' (ls, dft, lmmse)");
+  return status::error("unknown channel estimator '" + std::string(name) +
+                       "' (ls, dft, lmmse)");
 }
 
 } // namespace airan::sim
