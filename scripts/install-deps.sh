@@ -14,6 +14,8 @@ packages=(
   libboost-dev                                        # Boost.Asio UDP sockets of the fronthaul (header-only)
   tshark                                              # test: the parser against Wireshark's O-RAN dissector
   libdpdk-dev                                         # fronthaul DPDK port (optional)
+  libyaml-cpp-dev                                     # simulation scenarios (YAML)
+  python3-matplotlib                                  # sweep plots (tools/scripts/plot_sweep.py)
 )
 
 missing=()

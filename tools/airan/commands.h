@@ -17,4 +17,7 @@ void add_ru_emu_command(CLI::App& app);
 /// `airan fh dump`: the U-plane sections of a capture, as a table or JSON.
 void add_fh_command(CLI::App& app);
 
+/// `airan sweep`: BLER and throughput against SNR for a YAML scenario, with HARQ; `airan sweep merge` combines shards.
+void add_sweep_command(CLI::App& app);
+
 } // namespace airan::tools

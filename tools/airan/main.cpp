@@ -12,6 +12,7 @@ int main(int argc, char** argv)
   airan::tools::add_run_command(app, exit_code);
   airan::tools::add_ru_emu_command(app);
   airan::tools::add_fh_command(app);
+  airan::tools::add_sweep_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
