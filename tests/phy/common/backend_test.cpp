@@ -1,10 +1,13 @@
 #include "airan/phy/coding/ldpc_batch_decoder.h"
+#include "airan/phy/coding/rate_dematcher.h"
+#include "airan/phy/coding/rate_matching.h"
 #include "airan/phy/common/backend.h"
 
 #include <doctest/doctest.h>
 
 #include <random>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 using namespace airan::phy;
@@ -72,4 +75,41 @@ TEST_CASE("ldpc_batch_decoder: the CPU backend decodes each job like ldpc_decode
   results.pop_back();
   jobs[1].lifting_size = 41;
   CHECK(batch->decode(jobs, config, results).message().find("code block 1") != std::string::npos);
+}
+
+TEST_CASE("rate_dematcher: the CPU backend matches ldpc_rate_dematch over a HARQ sequence and validates the batch")
+{
+  auto dematcher = create_rate_dematcher(backend::cpu, {.nof_harq_processes = 2, .max_cbs_per_tb = 2,
+                                                        .max_nof_jobs = 2, .max_nof_llrs = 2000});
+  REQUIRE(dematcher->active_backend() == backend::cpu);
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int> any(-127, 127);
+  ldpc_rate_match_params p{ldpc_base_graph::bg2, 16, 150, 800, 0, 4, 600};
+  REQUIRE(validate(p).is_ok());
+  std::vector<int8_t> reference(rate_dematcher::soft_buffer_length);
+  for (unsigned rv : {0U, 2U, 3U}) {
+    p.rv = rv;
+    std::vector<int8_t> llrs(p.e);
+    for (auto& v : llrs) {
+      v = static_cast<int8_t>(any(rng));
+    }
+    const unsigned expected_length = ldpc_rate_dematch(reference, llrs, p, rv == 0);
+    const rate_dematch_job job{1, 1, p, rv == 0, llrs};
+    unsigned length = 0;
+    REQUIRE(dematcher->dematch({&job, 1}, {&length, 1}).is_ok());
+    CHECK(length == expected_length);
+    std::vector<int8_t> soft(rate_dematcher::soft_buffer_length);
+    REQUIRE(dematcher->read_soft_buffer(1, 1, soft).is_ok());
+    CHECK(soft == reference);
+  }
+  const std::vector<int8_t> llrs(p.e, 1);
+  unsigned lengths[2];
+  const rate_dematch_job twice[] = {{0, 0, p, true, llrs}, {0, 0, p, true, llrs}};
+  CHECK(dematcher->dematch(twice, lengths).message().find("already used") != std::string::npos);
+  const rate_dematch_job out_of_range{2, 0, p, true, llrs};
+  CHECK(dematcher->dematch({&out_of_range, 1}, {lengths, 1}).message().find("out of range") != std::string::npos);
+  const rate_dematch_job short_llrs{0, 0, p, true, std::span(llrs).first(5)};
+  CHECK(dematcher->dematch({&short_llrs, 1}, {lengths, 1}).message().find("E = 600") != std::string::npos);
+  std::vector<int8_t> too_long(rate_dematcher::soft_buffer_length + 1);
+  CHECK_FALSE(dematcher->read_soft_buffer(0, 0, too_long).is_ok());
 }
