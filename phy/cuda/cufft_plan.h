@@ -19,15 +19,14 @@ inline status check(cufftResult result, const char* file, int line)
                        std::to_string(static_cast<int>(result)));
 }
 
-/// A batch of complex-to-complex single-precision transforms of one size over contiguous signals, bound to a stream.
+/// A batch of complex-to-complex single-precision transforms of one size over contiguous signals.
 class cufft_plan {
 public:
   /// batch transforms of size points; signal b starts at b * distance (input and output alike).
-  cufft_plan(int size, int batch, int distance, cudaStream_t s)
+  cufft_plan(int size, int batch, int distance)
   {
     int n[1] = {size};
     throw_on_error(AIRAN_CUDA_CHECK(cufftPlanMany(&plan_, 1, n, n, 1, distance, n, 1, distance, CUFFT_C2C, batch)));
-    throw_on_error(AIRAN_CUDA_CHECK(cufftSetStream(plan_, s)));
     valid_ = true;
   }
   cufft_plan(const cufft_plan&) = delete;
@@ -40,9 +39,12 @@ public:
     }
   }
 
-  /// Forward (e^{-j}) transform, in place allowed.
-  status forward(cufftComplex* in, cufftComplex* out) const
+  /// Enqueues the forward (e^{-j}, unnormalised) transforms on s; in place allowed.
+  status forward(cufftComplex* in, cufftComplex* out, cudaStream_t s) const
   {
+    if (auto st = AIRAN_CUDA_CHECK(cufftSetStream(plan_, s)); !st) {
+      return st;
+    }
     return AIRAN_CUDA_CHECK(cufftExecC2C(plan_, in, out, CUFFT_FORWARD));
   }
 

@@ -2,6 +2,8 @@
 #include "airan/phy/coding/rate_dematcher.h"
 #include "airan/phy/coding/rate_matching.h"
 #include "airan/phy/common/backend.h"
+#include "airan/phy/ofdm/ofdm.h"
+#include "airan/phy/ofdm/ofdm_slot_demodulator.h"
 
 #include <doctest/doctest.h>
 
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+using namespace airan;
 using namespace airan::phy;
 
 TEST_CASE("backend: cpu always resolves to cpu, automatic to cuda only where a GPU is usable")
@@ -112,4 +115,40 @@ TEST_CASE("rate_dematcher: the CPU backend matches ldpc_rate_dematch over a HARQ
   CHECK(dematcher->dematch({&short_llrs, 1}, {lengths, 1}).message().find("E = 600") != std::string::npos);
   std::vector<int8_t> too_long(rate_dematcher::soft_buffer_length + 1);
   CHECK_FALSE(dematcher->read_soft_buffer(0, 0, too_long).is_ok());
+}
+
+TEST_CASE("ofdm_slot_demodulator: the CPU backend is ofdm_demodulator; bad configurations fail at creation")
+{
+  carrier_config carrier{};
+  carrier.nof_prb = 24;
+  carrier.bwp_size = 24;
+  const ofdm_demodulator_config config{.carrier = carrier, .planning = ofdm_fft_planning::estimate};
+  auto demodulator = create_ofdm_slot_demodulator(backend::cpu, config, 2);
+  REQUIRE(demodulator->active_backend() == backend::cpu);
+  ofdm_demodulator reference(config);
+  const ofdm_numerology& numerology = reference.numerology();
+  std::mt19937 rng(13);
+  std::normal_distribution<float> gauss;
+  std::vector<cf_t> samples(numerology.slot_length(1));
+  for (auto& x : samples) {
+    x = {gauss(rng), gauss(rng)};
+  }
+  const std::span<const cf_t> rx[] = {samples};
+  const std::size_t grid_size = std::size_t{numerology.nof_symbols_per_slot()} * numerology.nof_subcarriers();
+  std::vector<cf_t> expected(grid_size);
+  std::vector<cf_t> actual(grid_size);
+  reference.demodulate({expected.data(), 1, numerology.nof_symbols_per_slot(), numerology.nof_subcarriers()}, rx, 1);
+  REQUIRE(demodulator->demodulate({actual.data(), 1, numerology.nof_symbols_per_slot(), numerology.nof_subcarriers()},
+                                  rx, 1)
+              .is_ok());
+  CHECK(actual == expected);
+  const std::span<const cf_t> short_rx[] = {std::span<const cf_t>(samples).first(samples.size() - 1)};
+  CHECK_FALSE(demodulator->demodulate({actual.data(), 1, numerology.nof_symbols_per_slot(),
+                                       numerology.nof_subcarriers()},
+                                      short_rx, 1)
+                  .is_ok());
+  CHECK_THROWS_AS(create_ofdm_slot_demodulator(backend::cpu, config, 0), std::runtime_error);
+  ofdm_demodulator_config bad = config;
+  bad.fft_window_offset_cp_fraction = 2.0F;
+  CHECK_THROWS_AS(create_ofdm_slot_demodulator(backend::cpu, bad, 1), std::runtime_error);
 }
