@@ -14,15 +14,15 @@ using detail::ldpc_max_vector_width;
 
 namespace {
 
-constexpr unsigned max_lifting_size = 384;
-constexpr unsigned max_nof_columns = 68;  // BG1
-constexpr unsigned max_nof_rows = 46;     // BG1
-constexpr unsigned max_nof_edges = 316;   // BG1
+using detail::ldpc_nof_core_rows;
+using detail::ldpc_nof_processed_rows;
+constexpr unsigned max_lifting_size = detail::ldpc_max_lifting_size;
+constexpr unsigned max_nof_columns = detail::ldpc_max_nof_columns;
+constexpr unsigned max_nof_rows = detail::ldpc_max_nof_rows;
+constexpr unsigned max_nof_edges = detail::ldpc_max_nof_edges;
 constexpr unsigned max_nof_iterations = 64;
 constexpr unsigned max_llr_shift = 3;
 constexpr unsigned max_offset = detail::ldpc_max_message;
-constexpr unsigned nof_punctured_columns = 2; // TS 38.212 5.3.2: the first 2Z systematic bits are not sent.
-constexpr unsigned nof_core_rows = 4;
 constexpr std::size_t alignment = 64;
 
 /// Lanes of the widest kernel: Z rounded up to a multiple of the vector width.
@@ -36,15 +36,6 @@ constexpr unsigned column_stride(unsigned lifting_size)
 {
   const unsigned bytes = padded_lanes(lifting_size) + ldpc_max_vector_width;
   return static_cast<unsigned>((bytes + alignment - 1) / alignment * alignment);
-}
-
-/// Number of processed rows: the core rows, plus each extension row whose parity column block (column
-/// nof_info_cols + row, TS 38.212 5.3.2) holds at least one of the nof_llrs given bits.
-unsigned nof_processed_rows(const ldpc_base_graph_info& graph, unsigned lifting_size, std::size_t nof_llrs)
-{
-  const std::size_t covered_columns = nof_punctured_columns + (nof_llrs + lifting_size - 1) / lifting_size;
-  const std::size_t rows = covered_columns > graph.nof_info_cols ? covered_columns - graph.nof_info_cols : 0;
-  return static_cast<unsigned>(std::clamp<std::size_t>(rows, nof_core_rows, graph.nof_rows));
 }
 
 ldpc_decoder::simd best_supported(ldpc_decoder::simd level)
@@ -217,7 +208,7 @@ ldpc_decode_result ldpc_decoder::decode(std::span<uint8_t> info_bits, std::span<
   impl& d = *impl_;
   const ldpc_base_graph_info& bg = get_ldpc_base_graph(graph);
   const unsigned z = lifting_size;
-  const unsigned rows = nof_processed_rows(bg, z, llrs.size());
+  const unsigned rows = ldpc_nof_processed_rows(bg, z, llrs.size());
   if (graph != d.graph || z != d.z || rows != d.rows) {
     d.plan(bg, z, rows);
   }
@@ -241,7 +232,7 @@ ldpc_decode_result ldpc_decoder::decode(std::span<uint8_t> info_bits, std::span<
       .max_iterations = config.max_iterations,
       .early_stop = config.early_stop,
       .scaling_q4 = config.scaling_q4,
-      .min_magnitude = rows == nof_core_rows ? 1U : 0U,
+      .min_magnitude = rows == ldpc_nof_core_rows ? 1U : 0U,
       .offset = config.offset,
       .llr_shift = config.llr_shift,
   };

@@ -3,6 +3,8 @@
 
 #include "airan/phy/coding/ldpc_decoder.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -14,6 +16,25 @@ namespace airan::phy::detail {
 
 /// Largest number of non-zero entries in one row of either base graph (BG1 rows 0..3).
 constexpr unsigned ldpc_max_row_degree = 19;
+/// Largest lifting size Z (TS 38.212 Table 5.3.2-1) and the shape of the larger base graph (BG1: 46 rows, 68 columns,
+/// 316 non-zero entries).
+constexpr unsigned ldpc_max_lifting_size = 384;
+constexpr unsigned ldpc_max_nof_rows = 46;
+constexpr unsigned ldpc_max_nof_columns = 68;
+constexpr unsigned ldpc_max_nof_edges = 316;
+/// TS 38.212 5.3.2: the first 2Z systematic bits are not sent.
+constexpr unsigned ldpc_nof_punctured_columns = 2;
+/// The rows 0..3 of both base graphs, which every decode processes.
+constexpr unsigned ldpc_nof_core_rows = 4;
+
+/// Number of processed rows: the core rows, plus each extension row whose parity column block (column
+/// nof_info_cols + row, TS 38.212 5.3.2) holds at least one of the nof_llrs given bits.
+inline unsigned ldpc_nof_processed_rows(const ldpc_base_graph_info& graph, unsigned lifting_size, std::size_t nof_llrs)
+{
+  const std::size_t covered_columns = ldpc_nof_punctured_columns + (nof_llrs + lifting_size - 1) / lifting_size;
+  const std::size_t rows = covered_columns > graph.nof_info_cols ? covered_columns - graph.nof_info_cols : 0;
+  return static_cast<unsigned>(std::clamp<std::size_t>(rows, ldpc_nof_core_rows, graph.nof_rows));
+}
 
 /// Fixed point. The a-posteriori LLRs saturate at +-127. A layered update takes the row's old message out of an
 /// a-posteriori LLR and puts the new one in; once the LLR has saturated, what is taken out may exceed what the

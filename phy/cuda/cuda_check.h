@@ -5,6 +5,7 @@
 
 #include <cuda_runtime.h>
 
+#include <stdexcept>
 #include <string>
 
 namespace airan::cuda {
@@ -16,6 +17,14 @@ inline status check(cudaError_t err, const char* file, int line)
   }
   return status::error(std::string(file) + ":" + std::to_string(line) + ": CUDA error " + cudaGetErrorName(err) + ": " +
                        cudaGetErrorString(err));
+}
+
+/// At creation (never on the slot path): throws std::runtime_error carrying the message of a failed status.
+inline void throw_on_error(const status& s)
+{
+  if (!s) {
+    throw std::runtime_error(s.message());
+  }
 }
 
 } // namespace airan::cuda

@@ -6,7 +6,14 @@
 #include <cstdint>
 #include <span>
 
+/// The CUDA runtime's stream type (cudaStream_t is CUstream_st*), declared here so that public headers need no CUDA
+/// header.
+struct CUstream_st;
+
 namespace airan::cuda {
+
+/// A CUDA stream (cudaStream_t) as public headers name it.
+using stream_handle = CUstream_st*;
 
 /// Number of usable CUDA devices; 0 when there is no GPU or the driver is missing or too old. Never throws.
 int device_count() noexcept;
