@@ -4,10 +4,9 @@
 // writes) a JSON report of what was sent and injected.
 
 #include "airan/io/ingest/fault_injector.h"
-#include "airan/io/ingest/pcap_io.h"
-#include "airan/io/ingest/udp_io.h"
 #include "airan/io/ingest/uplane_packetizer.h"
 #include "commands.h"
+#include "fh_endpoints.h"
 #include "fh_options.h"
 
 #include <nlohmann/json.hpp>
@@ -30,6 +29,7 @@ constexpr int64_t pcap_epoch_ns = 1'704'067'200'000'000'000;
 struct ru_emu_options {
   std::string vector_path;
   std::string output;
+  std::string eal = default_eal_args;
   std::string framing = "eth"; ///< pcap output: eth (eCPRI over Ethernet) or
                                ///< udp (eCPRI over UDP/IPv4).
   fh_format_options format;
@@ -92,8 +92,9 @@ void ru_emu(const ru_emu_options &opt) {
     throw std::invalid_argument("--framing '" + opt.framing +
                                 "': expected eth or udp");
   }
-  const bool ethernet =
-      out.kind == endpoint::kind_t::pcap && opt.framing == "eth";
+  // A DPDK port sends Ethernet frames; UDP sockets send eCPRI PDUs.
+  const bool ethernet = out.kind == endpoint::kind_t::dpdk ||
+                        (out.kind == endpoint::kind_t::pcap && opt.framing == "eth");
 
   io::uplane_packetizer_config config;
   config.uplane.nof_carrier_prb = v.nof_subcarriers / 12;
@@ -114,20 +115,14 @@ void ru_emu(const ru_emu_options &opt) {
   faults.delay_ns = static_cast<int64_t>(opt.delay_us * 1000.0);
   io::fault_injector injector(faults);
 
-  std::unique_ptr<io::packet_sink> sink;
-  int64_t epoch_ns = pcap_epoch_ns;
-  if (out.kind == endpoint::kind_t::pcap) {
-    io::pcap_sink_config sink_config;
-    sink_config.path = out.path;
-    sink_config.framing = config.framing;
-    sink = std::make_unique<io::pcap_sink>(sink_config);
-  } else {
-    sink =
-        std::make_unique<io::udp_sink>(io::udp_sink_config{out.host, out.port});
-    epoch_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-  }
+  const std::unique_ptr<io::packet_sink> sink =
+      open_sink(out, opt.eal, config.framing);
+  const int64_t epoch_ns =
+      out.kind == endpoint::kind_t::pcap
+          ? pcap_epoch_ns
+          : std::chrono::duration_cast<std::chrono::nanoseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
 
   // Slot timing (TS 38.211 4.3.2): 2^mu slots per subframe of 1 ms; the
   // vector's slot n_s,f in consecutive frames.
@@ -191,8 +186,11 @@ void add_ru_emu_command(CLI::App &app) {
       "O-RU emulator: send a pusch_grid vector's grid as U-plane packets");
   cmd->add_option("vector", opt->vector_path, "pusch_grid test vector")
       ->required();
-  cmd->add_option("--out", opt->output, "pcap:FILE or udp:HOST:PORT")
+  cmd->add_option("--out", opt->output,
+                  "pcap:FILE, udp:HOST:PORT or dpdk:VDEV (e.g. "
+                  "dpdk:net_pcap0,tx_pcap=FILE)")
       ->required();
+  add_eal_option(*cmd, opt->eal);
   cmd->add_option(
          "--framing", opt->framing,
          "pcap output: eth (eCPRI over Ethernet) or udp (over UDP/IPv4)")

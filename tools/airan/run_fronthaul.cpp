@@ -3,7 +3,7 @@
 
 #include "airan/io/ingest/pcap_io.h"
 #include "airan/io/ingest/slot_assembler.h"
-#include "airan/io/ingest/udp_io.h"
+#include "fh_endpoints.h"
 #include "fh_options.h"
 #include "run_cases.h"
 
@@ -31,18 +31,6 @@ struct slot_row {
   unsigned nof_prb_received = 0, nof_prb_expected = 0;
   case_result result;
 };
-
-std::unique_ptr<io::packet_source>
-open_source(const endpoint &e, const fronthaul_run_options &options) {
-  if (e.kind == endpoint::kind_t::pcap) {
-    return std::make_unique<io::pcap_source>(io::pcap_source_config{
-        e.path, options.realtime, options.format.udp_port});
-  }
-  io::udp_source_config config;
-  config.bind_address = e.host;
-  config.port = e.port;
-  return std::make_unique<io::udp_source>(config);
-}
 
 } // namespace
 
@@ -83,14 +71,15 @@ int run_fronthaul(const std::string &vector_path,
     rows.push_back(row);
   });
 
-  const auto source = open_source(input, options);
+  const auto source = open_source(input, options.eal, options.realtime,
+                                  options.format.udp_port);
   std::vector<io::rx_packet> burst(64);
   int64_t last_arrival = realtime_ns();
-  const bool udp = input.kind == endpoint::kind_t::udp;
+  const bool live = is_live(input);
   while (!source->at_end()) {
     const std::size_t n = source->receive_burst(burst);
     assembler.push(std::span(burst).first(n));
-    if (!udp) {
+    if (!live) {
       continue;
     }
     const int64_t now = realtime_ns();
