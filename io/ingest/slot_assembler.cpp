@@ -4,6 +4,7 @@
 #include "airan/io/ingest/slot_assembler.h"
 
 #include "airan/io/fronthaul/ecpri.h"
+#include "message_walk.h"
 #include "sequence_tracker.h"
 #include "slot_ring.h"
 
@@ -242,25 +243,9 @@ struct slot_assembler::impl {
   void push(const rx_packet &packet) noexcept {
     ++counters.packets;
     advance_time(packet.rx_time_ns);
-    std::span<const uint8_t> pdu = packet.bytes;
-    if (packet.framing == packet_framing::ethernet) {
-      ethernet_header eth;
-      if (const fh_error error = parse_ethernet(packet.bytes, eth, pdu);
-          error != fh_error::ok) {
-        ++counters.malformed[static_cast<std::size_t>(error)];
-        return;
-      }
-    }
-    ecpri_reader messages(pdu);
-    while (!messages.at_end()) {
-      ecpri_message message;
-      if (const fh_error error = messages.next(message);
-          error != fh_error::ok) {
-        ++counters.malformed[static_cast<std::size_t>(error)];
-        return;
-      }
+    detail::for_each_message(packet, counters, [&](const ecpri_message &message) {
       read_message(message, packet.rx_time_ns);
-    }
+    });
   }
 };
 
