@@ -19,7 +19,9 @@ case $mode in
   udp)
     # Receiver and emulator as two processes over loopback; the emulator paces the packets at air time.
     port=$((40000 + RANDOM % 20000))
-    "$airan" run "$vector" --input "udp:127.0.0.1:$port" --slots $slots --idle-ms 5000 "$@" &
+    # RX_WINDOW_US: the reception window; it is measured in read time, which a decode on the receive thread delays.
+    "$airan" run "$vector" --input "udp:127.0.0.1:$port" --slots $slots --idle-ms 5000 \
+      --window-us "${RX_WINDOW_US:-2000}" "$@" &
     receiver=$!
     sleep 0.5
     "$airan" ru-emu "$vector" --out "udp:127.0.0.1:$port" --realtime --slots $slots "$@" \
