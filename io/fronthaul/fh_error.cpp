@@ -28,7 +28,12 @@ constexpr std::array<const char*, nof_fh_errors> descriptions = {
     "C-plane numSymbol outside 1..14",
     "C-plane section extension with extLen 0",
     "C-plane section extension runs past the end of the message",
-    "bytes left in the C-plane message after numberOfSections sections",
+    "bytes left in the message after its content (C-plane: numberOfSections sections; split 8: its samples)",
+    "split 8 IQ header version is not 1",
+    "split 8 sample format is not 0 (16-bit I and Q)",
+    "split 8 scale exponent above 31",
+    "split 8 sample block with 0 samples",
+    "split 8 samples run past the end of the message",
     "buffer too small for the packet being built",
     "field value does not fit its bit width in the packet being built",
     "packet built out of order (section before its message header, header twice, ...)",
@@ -57,6 +62,11 @@ constexpr std::array<const char*, nof_fh_errors> labels = {
     "zero_extension_length",
     "extension_overruns_packet",
     "trailing_bytes",
+    "bad_split8_version",
+    "unsupported_sample_format",
+    "scale_out_of_range",
+    "no_samples",
+    "samples_overrun_packet",
     "buffer_too_small",
     "field_out_of_range",
     "build_out_of_order",
@@ -85,6 +95,7 @@ bool is_truncation(fh_error error) noexcept
     case fh_error::truncated_application_header:
     case fh_error::truncated_section_header:
     case fh_error::section_overruns_packet:
+    case fh_error::samples_overrun_packet:
       return true;
     default:
       return false;

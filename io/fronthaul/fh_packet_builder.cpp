@@ -1,5 +1,5 @@
-// Packet builder: Ethernet header and eCPRI message framing. The U-plane and C-plane members are defined in
-// uplane.cpp and cplane.cpp, next to the parsers that read the same fields.
+// Packet builder: Ethernet header and eCPRI message framing. The U-plane, C-plane and split 8 members are defined in
+// uplane.cpp, cplane.cpp and split8.cpp, next to the parsers that read the same fields.
 
 #include "airan/io/fronthaul/fh_packet_builder.h"
 
@@ -18,8 +18,7 @@ constexpr uint8_t ecpri_revision_byte = 0x10;
 
 uint8_t* fh_packet_builder::reserve(std::size_t size, fh_error& error) noexcept
 {
-  const bool in_message = stage_ == stage::message || stage_ == stage::uplane || stage_ == stage::cplane;
-  if (in_message && size_ + size - message_start_ - ecpri_common_header_size > 0xFFFF) {
+  if (in_message() && size_ + size - message_start_ - ecpri_common_header_size > 0xFFFF) {
     error = fh_error::field_out_of_range;
     return nullptr;
   }
@@ -103,7 +102,7 @@ fh_error fh_packet_builder::begin_message(ecpri_message_type type, uint16_t eaxc
 
 std::span<const uint8_t> fh_packet_builder::finish() noexcept
 {
-  if (stage_ == stage::message || stage_ == stage::uplane || stage_ == stage::cplane) {
+  if (in_message()) {
     end_message(false);
   }
   stage_ = stage::finished;

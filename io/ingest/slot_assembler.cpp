@@ -4,7 +4,9 @@
 #include "airan/io/ingest/slot_assembler.h"
 
 #include "airan/io/fronthaul/ecpri.h"
+#include "message_walk.h"
 #include "sequence_tracker.h"
+#include "slot_ring.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -17,18 +19,9 @@ namespace {
 constexpr unsigned max_nof_ports = 16;
 constexpr unsigned max_nof_slots_in_flight = 16;
 constexpr unsigned max_numerology = 4;
-constexpr unsigned nof_frame_ids = 256;
-constexpr unsigned nof_subframes_per_frame = 10;
 
-enum class slot_state : uint8_t { free, open, closed };
-
-/// One grid of the ring with its arrival masks.
-struct slot_entry {
-  slot_state state = slot_state::free;
-  uint32_t key = 0; ///< Slot index within the 256 frames of frameId.
-  uint64_t order =
-      0; ///< When it opened (for oldest-first closing) or closed (for reuse).
-  int64_t deadline = 0;
+/// The contents of one ring entry: the grid and its arrival masks.
+struct slot_contents {
   unsigned nof_prb_received = 0;
   std::vector<cf_t> grid;
   std::vector<uint64_t> mask;
@@ -82,27 +75,24 @@ struct slot_assembler::impl {
   slot_assembler_config config;
   slot_handler handler;
   ingest_counters counters;
-  std::vector<slot_entry> ring;
+  detail::slot_ring ring;
+  std::vector<slot_contents> slots; ///< Indexed like the ring's entries.
   std::vector<int16_t> port_of_eaxc; ///< 65536 entries, -1: unknown.
   std::vector<detail::sequence_tracker> sequences; ///< Per port.
   unsigned nof_subcarriers = 0;
   unsigned words_per_row = 0;
   unsigned nof_prb_expected = 0;
-  uint32_t nof_keys = 0;
-  uint32_t newest_key = 0;
-  bool have_newest = false;
-  uint64_t next_order = 0;
 
   impl(const slot_assembler_config &c, slot_handler h)
-      : config(c), handler(std::move(h)) {
+      : config(c), handler(std::move(h)),
+        ring(c.nof_slots_in_flight, c.numerology, c.reception_window_ns) {
     nof_subcarriers = 12 * config.uplane.nof_carrier_prb;
     words_per_row = (config.uplane.nof_carrier_prb + 63) / 64;
     const auto ports = static_cast<unsigned>(config.port_eaxc.size());
     nof_prb_expected =
         ports * config.nof_symbols * config.uplane.nof_carrier_prb;
-    nof_keys = nof_frame_ids * nof_subframes_per_frame << config.numerology;
-    ring.resize(config.nof_slots_in_flight);
-    for (slot_entry &e : ring) {
+    slots.resize(config.nof_slots_in_flight);
+    for (slot_contents &e : slots) {
       e.grid.assign(std::size_t{ports} * config.nof_symbols * nof_subcarriers,
                     cf_t{});
       e.mask.assign(std::size_t{ports} * config.nof_symbols * words_per_row, 0);
@@ -118,14 +108,12 @@ struct slot_assembler::impl {
     return static_cast<unsigned>(config.port_eaxc.size());
   }
 
-  void close(slot_entry &e, slot_close_reason reason) noexcept {
+  void close(unsigned index, slot_close_reason reason) noexcept {
+    const slot_contents &e = slots[index];
     assembled_slot slot;
-    const uint32_t slots_per_frame = nof_subframes_per_frame
-                                     << config.numerology;
-    slot.frame_id = static_cast<uint8_t>(e.key / slots_per_frame);
-    slot.subframe_id =
-        static_cast<uint8_t>(e.key % slots_per_frame >> config.numerology);
-    slot.slot_id = static_cast<uint8_t>(e.key % (1U << config.numerology));
+    slot.frame_id = ring.frame_id(index);
+    slot.subframe_id = ring.subframe_id(index);
+    slot.slot_id = ring.slot_id(index);
     slot.grid = {e.grid.data(), nof_ports(), config.nof_symbols,
                  nof_subcarriers};
     slot.reason = reason;
@@ -134,86 +122,19 @@ struct slot_assembler::impl {
     slot.prb_mask = e.mask;
     slot.words_per_row = words_per_row;
     ++(slot.complete() ? counters.slots_complete : counters.slots_partial);
-    e.state = slot_state::closed;
-    e.order = next_order++;
+    ring.mark_closed(index);
     handler(slot);
   }
 
-  /// Closes the open slots that satisfy the predicate, oldest first.
-  template <typename Predicate>
-  void close_open(Predicate &&should_close, slot_close_reason reason) noexcept {
-    for (;;) {
-      slot_entry *oldest = nullptr;
-      for (slot_entry &e : ring) {
-        if (e.state == slot_state::open && should_close(e) &&
-            (oldest == nullptr || e.order < oldest->order)) {
-          oldest = &e;
-        }
-      }
-      if (oldest == nullptr) {
-        return;
-      }
-      close(*oldest, reason);
-    }
-  }
-
   void advance_time(int64_t now_ns) noexcept {
-    close_open([now_ns](const slot_entry &e) { return e.deadline < now_ns; },
-               slot_close_reason::deadline);
-  }
-
-  /// Whether key comes before the newest slot opened (distances taken modulo
-  /// the frameId period).
-  bool behind_newest(uint32_t key) const noexcept {
-    return have_newest && key != newest_key &&
-           (key + nof_keys - newest_key) % nof_keys > nof_keys / 2;
-  }
-
-  /// The ring entry of the slot, opening it when it is new; null when the
-  /// message is early or late (counted).
-  slot_entry *find_or_open(uint32_t key, int64_t rx_time_ns,
-                           bool &closed) noexcept {
-    closed = false;
-    for (slot_entry &e : ring) {
-      if (e.state != slot_state::free && e.key == key) {
-        closed = e.state == slot_state::closed;
-        return &e;
-      }
-    }
-    if (behind_newest(key)) {
-      ++counters.late;
-      return nullptr;
-    }
-    slot_entry *reuse = nullptr;
-    for (slot_entry &e : ring) {
-      if (e.state == slot_state::free) {
-        reuse = &e;
-        break;
-      }
-      if (e.state == slot_state::closed &&
-          (reuse == nullptr || e.order < reuse->order)) {
-        reuse = &e;
-      }
-    }
-    if (reuse == nullptr) {
-      ++counters.early;
-      return nullptr;
-    }
-    reuse->state = slot_state::open;
-    reuse->key = key;
-    reuse->order = next_order++;
-    reuse->deadline = rx_time_ns + config.reception_window_ns;
-    reuse->nof_prb_received = 0;
-    std::fill(reuse->grid.begin(), reuse->grid.end(), cf_t{});
-    std::fill(reuse->mask.begin(), reuse->mask.end(), 0);
-    newest_key = key;
-    have_newest = true;
-    return reuse;
+    ring.close_expired(now_ns, false, [this](unsigned index) {
+      close(index, slot_close_reason::deadline);
+    });
   }
 
   /// Places one section (or, in a closed slot, only checks which of its PRBs
   /// are new). Returns how many PRBs were new.
-  unsigned place(slot_entry &e, bool closed, unsigned port, unsigned symbol,
+  unsigned place(slot_contents &e, bool closed, unsigned port, unsigned symbol,
                  const uplane_section &section) noexcept {
     const uplane_section_header &h = section.header;
     const unsigned stride = h.rb ? 2 : 1;
@@ -274,14 +195,19 @@ struct slot_assembler::impl {
       ++counters.bad_timing;
       return;
     }
-    const uint32_t key = ((uint32_t{header.frame_id} * nof_subframes_per_frame +
-                           header.subframe_id)
-                          << config.numerology) +
-                         header.slot_id;
     bool closed = false;
-    slot_entry *e = find_or_open(key, rx_time_ns, closed);
-    if (e == nullptr) {
+    bool opened = false;
+    const int index = ring.find_or_open(
+        ring.key(header.frame_id, header.subframe_id, header.slot_id),
+        rx_time_ns, closed, opened, counters);
+    if (index < 0) {
       return;
+    }
+    slot_contents *e = &slots[static_cast<unsigned>(index)];
+    if (opened) {
+      e->nof_prb_received = 0;
+      std::fill(e->grid.begin(), e->grid.end(), cf_t{});
+      std::fill(e->mask.begin(), e->mask.end(), 0);
     }
     unsigned nof_new = 0;
     while (!sections.at_end()) {
@@ -310,32 +236,16 @@ struct slot_assembler::impl {
     if (closed) {
       counters.late += nof_new != 0 ? 1 : 0;
     } else if (e->nof_prb_received == nof_prb_expected) {
-      close(*e, slot_close_reason::complete);
+      close(static_cast<unsigned>(index), slot_close_reason::complete);
     }
   }
 
   void push(const rx_packet &packet) noexcept {
     ++counters.packets;
     advance_time(packet.rx_time_ns);
-    std::span<const uint8_t> pdu = packet.bytes;
-    if (packet.framing == packet_framing::ethernet) {
-      ethernet_header eth;
-      if (const fh_error error = parse_ethernet(packet.bytes, eth, pdu);
-          error != fh_error::ok) {
-        ++counters.malformed[static_cast<std::size_t>(error)];
-        return;
-      }
-    }
-    ecpri_reader messages(pdu);
-    while (!messages.at_end()) {
-      ecpri_message message;
-      if (const fh_error error = messages.next(message);
-          error != fh_error::ok) {
-        ++counters.malformed[static_cast<std::size_t>(error)];
-        return;
-      }
+    detail::for_each_message(packet, counters, [&](const ecpri_message &message) {
       read_message(message, packet.rx_time_ns);
-    }
+    });
   }
 };
 
@@ -358,8 +268,9 @@ void slot_assembler::advance_time(int64_t now_ns) noexcept {
 }
 
 void slot_assembler::flush() noexcept {
-  impl_->close_open([](const slot_entry &) { return true; },
-                    slot_close_reason::flushed);
+  impl_->ring.close_expired(0, true, [this](unsigned index) {
+    impl_->close(index, slot_close_reason::flushed);
+  });
 }
 
 const ingest_counters &slot_assembler::counters() const noexcept {

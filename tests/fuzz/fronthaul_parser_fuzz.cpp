@@ -1,5 +1,6 @@
-// libFuzzer target: arbitrary bytes through the fronthaul parsers (Ethernet, eCPRI, U-plane, C-plane) and the IQ
-// decompression of every section found. The first two bytes choose the configuration:
+// libFuzzer target: arbitrary bytes through the fronthaul parsers (Ethernet, eCPRI, U-plane, C-plane, split 8
+// time-domain IQ) and the IQ decompression of every section found; IQ data messages go through both the U-plane and
+// the split 8 parser. The first two bytes choose the configuration:
 //   byte 0, bit 0: Ethernet frame (1) or UDP payload (0); bit 1: dynamic U-plane compression headers;
 //           bits 2-5: static compression, block floating point of that mantissa width, 0 for none (16 bits);
 //   byte 1: carrier PRBs, 0 standing for 273.
@@ -9,6 +10,7 @@
 #include "airan/io/fronthaul/cplane.h"
 #include "airan/io/fronthaul/ecpri.h"
 #include "airan/io/fronthaul/iq_compression.h"
+#include "airan/io/fronthaul/split8.h"
 #include "airan/io/fronthaul/uplane.h"
 
 #include <cstring>
@@ -76,6 +78,20 @@ void parse_uplane_message(std::span<const uint8_t> payload, const uplane_config&
   }
 }
 
+void parse_split8_message(std::span<const uint8_t> payload, std::span<const uint8_t> input)
+{
+  split8_header            header;
+  std::span<const uint8_t> samples;
+  if (!succeeded(parse_split8(payload, header, samples))) {
+    return;
+  }
+  require_inside(samples, input);
+  require(header.nof_samples >= 1 && samples.size() == header.nof_samples * split8_sample_size);
+  require(header.subframe_id <= 9 && header.scale_exponent <= split8_max_scale_exponent);
+  static std::vector<cf_t> converted(0xFFFF);
+  split8_read_samples(std::span(converted).first(header.nof_samples), samples, split8_scale(header.scale_exponent));
+}
+
 void parse_cplane_message(std::span<const uint8_t> payload, unsigned nof_carrier_prb, std::span<const uint8_t> input)
 {
   cplane_header         header;
@@ -127,6 +143,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
     require_inside(message.payload, input);
     if (message.type == ecpri_message_type::iq_data) {
       parse_uplane_message(message.payload, config, input);
+      parse_split8_message(message.payload, input);
     } else {
       parse_cplane_message(message.payload, config.nof_carrier_prb, input);
     }

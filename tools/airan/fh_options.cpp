@@ -1,5 +1,7 @@
 #include "fh_options.h"
 
+#include <map>
+#include <sstream>
 #include <stdexcept>
 
 namespace airan::tools {
@@ -9,6 +11,11 @@ endpoint parse_endpoint(const std::string &text) {
   if (text.rfind("pcap:", 0) == 0 && text.size() > 5) {
     e.kind = endpoint::kind_t::pcap;
     e.path = text.substr(5);
+    return e;
+  }
+  if (text.rfind("dpdk:", 0) == 0 && text.size() > 5) {
+    e.kind = endpoint::kind_t::dpdk;
+    e.vdev = text.substr(5);
     return e;
   }
   const std::size_t colon = text.rfind(':');
@@ -24,8 +31,33 @@ endpoint parse_endpoint(const std::string &text) {
     } catch (const std::exception &) {
     }
   }
-  throw std::invalid_argument("'" + text +
-                              "' is neither pcap:FILE nor udp:HOST:PORT");
+  throw std::invalid_argument(
+      "'" + text + "' is none of pcap:FILE, udp:HOST:PORT, dpdk:VDEV");
+}
+
+std::vector<std::string> split_eal_args(const std::string &text) {
+  std::istringstream in(text);
+  std::vector<std::string> args;
+  for (std::string arg; in >> arg;) {
+    args.push_back(arg);
+  }
+  return args;
+}
+
+void add_eal_option(CLI::App &cmd, std::string &eal) {
+  cmd.add_option("--eal", eal,
+                 "dpdk: endpoints: DPDK EAL arguments (one EAL per process)")
+      ->capture_default_str();
+}
+
+void add_split_option(CLI::App &cmd, fh_split &split) {
+  const std::map<std::string, fh_split> splits = {{"7", fh_split::split7},
+                                                  {"8", fh_split::split8}};
+  cmd.add_option("--split", split,
+                 "functional split: 7 (O-RAN 7.2x PRBs) or 8 (time-domain "
+                 "IQ samples)")
+      ->transform(CLI::CheckedTransformer(splits))
+      ->default_str("7");
 }
 
 void add_fh_format_options(CLI::App &cmd, fh_format_options &options) {
@@ -73,21 +105,30 @@ std::vector<uint16_t> port_eaxc_of(const fh_format_options &options,
 
 void add_fronthaul_run_options(CLI::App &cmd, fronthaul_run_options &options) {
   cmd.add_option("--input", options.input,
-                 "decode the vector's PUSCH from U-plane packets: pcap:FILE or "
-                 "udp:HOST:PORT (bind address)");
+                 "decode the vector's PUSCH from U-plane packets: pcap:FILE, "
+                 "udp:HOST:PORT (bind address) or dpdk:VDEV (e.g. "
+                 "dpdk:net_pcap0,rx_pcap=FILE)");
+  add_eal_option(cmd, options.eal);
+  add_split_option(cmd, options.split);
   add_fh_format_options(cmd, options.format);
   cmd.add_flag("--realtime", options.realtime,
                "pcap input: replay with the capture's timing");
   cmd.add_option("--slots", options.nof_slots,
-                 "slots expected (UDP input stops after them)");
+                 "slots expected (UDP and DPDK input stop after them)");
   cmd.add_option("--window-us", options.window_us,
                  "reception window from a slot's first packet, microseconds")
       ->capture_default_str();
   cmd.add_option("--idle-ms", options.idle_ms,
-                 "UDP input: stop after this long without a packet")
+                 "UDP and DPDK input: stop after this long without a packet")
       ->capture_default_str();
   cmd.add_option("--metrics", options.metrics_path,
                  "write the ingest counters (Prometheus text) to this file");
+  cmd.add_option("--metrics-port", options.metrics_port,
+                 "serve the ingest and decode counters at GET /metrics on "
+                 "this TCP port while the input runs");
+  cmd.add_option("--metrics-address", options.metrics_address,
+                 "bind address of --metrics-port")
+      ->capture_default_str();
 }
 
 } // namespace airan::tools

@@ -1,7 +1,8 @@
 #pragma once
 // Fronthaul options shared by `airan ru-emu`, `airan run --input` and `airan fh
-// dump`: endpoints (pcap:FILE, udp:HOST:PORT), compression, eAxC numbering and
-// the IQ scale, and the entry of `airan run --input`.
+// dump`: endpoints (pcap:FILE, udp:HOST:PORT, dpdk:VDEV), the DPDK EAL
+// arguments, the functional split, compression, eAxC numbering and the IQ
+// scale, and the entry of `airan run --input`.
 
 #include "airan/io/fronthaul/iq_compression.h"
 #include "airan/io/testvector.h"
@@ -15,16 +16,36 @@
 
 namespace airan::tools {
 
-/// pcap:FILE or udp:HOST:PORT.
+/// pcap:FILE, udp:HOST:PORT or dpdk:VDEV.
 struct endpoint {
-  enum class kind_t { pcap, udp } kind = kind_t::pcap;
+  enum class kind_t { pcap, udp, dpdk } kind = kind_t::pcap;
   std::string path; ///< pcap file.
   std::string host; ///< UDP address.
   uint16_t port = 0;
+  std::string vdev; ///< DPDK virtual device, "name,key=value,...".
 };
 
-/// Throws std::invalid_argument naming the text when it is neither form.
+/// Throws std::invalid_argument naming the text when it is none of the forms.
 endpoint parse_endpoint(const std::string &text);
+
+/// EAL arguments of a dpdk: endpoint (one EAL per process): no hugepages, no
+/// PCI devices, no shared files, no telemetry, lcore 0.
+inline constexpr const char *default_eal_args =
+    "--no-huge -m 256 --no-pci --no-shconf --no-telemetry -l 0 "
+    "--log-level=error";
+
+/// Splits --eal text at white space.
+std::vector<std::string> split_eal_args(const std::string &text);
+
+/// --eal: the EAL arguments of a dpdk: endpoint.
+void add_eal_option(CLI::App &cmd, std::string &eal);
+
+/// The functional split carried on the link: 7 (O-RAN 7.2x U-plane, frequency
+/// domain PRBs) or 8 (time-domain IQ samples, io/fronthaul/SPLIT8.md).
+enum class fh_split { split7, split8 };
+
+/// --split 7|8.
+void add_split_option(CLI::App &cmd, fh_split &split);
 
 /// How U-plane IQ data is formatted on the link; both ends must agree.
 struct fh_format_options {
@@ -47,6 +68,8 @@ std::vector<uint16_t> port_eaxc_of(const fh_format_options &options,
 /// `airan run --input ENDPOINT VECTOR`.
 struct fronthaul_run_options {
   std::string input;
+  std::string eal = default_eal_args;
+  fh_split split = fh_split::split7;
   fh_format_options format;
   bool realtime = false;  ///< pcap: replay with the capture's timing.
   unsigned nof_slots = 0; ///< Slots expected (0: whatever the input holds); UDP
@@ -54,6 +77,8 @@ struct fronthaul_run_options {
   double window_us = 2000.0; ///< Reception window from a slot's first packet.
   double idle_ms = 3000.0;   ///< UDP: stop after this long without a packet.
   std::string metrics_path;  ///< Counters as Prometheus text.
+  uint16_t metrics_port = 0; ///< Serve GET /metrics on this TCP port (0: no).
+  std::string metrics_address = "127.0.0.1"; ///< Its bind address.
 };
 
 void add_fronthaul_run_options(CLI::App &cmd, fronthaul_run_options &options);

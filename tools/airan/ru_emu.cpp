@@ -1,14 +1,15 @@
 // airan ru-emu: an O-RU emulator. Sends the resource grid of a pusch_grid test
-// vector as uplink U-plane packets (to a pcap file or a UDP destination), once
-// per slot for --slots slots, with optional fault injection, and prints (or
-// writes) a JSON report of what was sent and injected.
+// vector as uplink U-plane packets (split 7.2x) or as OFDM-modulated
+// time-domain samples (split 8), to a pcap file, a UDP destination or a DPDK
+// port, once per slot for --slots slots, with optional fault injection, and
+// prints (or writes) a JSON report of what was sent and injected.
 
 #include "airan/io/ingest/fault_injector.h"
-#include "airan/io/ingest/pcap_io.h"
-#include "airan/io/ingest/udp_io.h"
 #include "airan/io/ingest/uplane_packetizer.h"
 #include "commands.h"
+#include "fh_endpoints.h"
 #include "fh_options.h"
+#include "ru_emu_split8.h"
 
 #include <nlohmann/json.hpp>
 
@@ -30,8 +31,11 @@ constexpr int64_t pcap_epoch_ns = 1'704'067'200'000'000'000;
 struct ru_emu_options {
   std::string vector_path;
   std::string output;
+  std::string eal = default_eal_args;
   std::string framing = "eth"; ///< pcap output: eth (eCPRI over Ethernet) or
                                ///< udp (eCPRI over UDP/IPv4).
+  fh_split split = fh_split::split7;
+  unsigned scale_exponent = 12; ///< Split 8: samples are v 2^-scale_exponent.
   fh_format_options format;
   unsigned nof_slots = 1;
   unsigned max_pdu_bytes = 1500;
@@ -92,8 +96,9 @@ void ru_emu(const ru_emu_options &opt) {
     throw std::invalid_argument("--framing '" + opt.framing +
                                 "': expected eth or udp");
   }
-  const bool ethernet =
-      out.kind == endpoint::kind_t::pcap && opt.framing == "eth";
+  // A DPDK port sends Ethernet frames; UDP sockets send eCPRI PDUs.
+  const bool ethernet = out.kind == endpoint::kind_t::dpdk ||
+                        (out.kind == endpoint::kind_t::pcap && opt.framing == "eth");
 
   io::uplane_packetizer_config config;
   config.uplane.nof_carrier_prb = v.nof_subcarriers / 12;
@@ -109,25 +114,29 @@ void ru_emu(const ru_emu_options &opt) {
   // An IPv4 and a UDP header share the MTU with the eCPRI PDU.
   config.max_pdu_bytes = ethernet ? opt.max_pdu_bytes : opt.max_pdu_bytes - 28;
   io::uplane_packetizer packetizer(config);
+  std::unique_ptr<split8_emitter> split8;
+  if (opt.split == fh_split::split8) {
+    io::split8_packetizer_config c8;
+    c8.port_stream = config.port_eaxc;
+    c8.scale_exponent = opt.scale_exponent;
+    c8.framing = config.framing;
+    c8.ethernet = config.ethernet;
+    c8.max_pdu_bytes = config.max_pdu_bytes;
+    split8 = std::make_unique<split8_emitter>(v, c8);
+  }
 
   io::fault_config faults = opt.faults;
   faults.delay_ns = static_cast<int64_t>(opt.delay_us * 1000.0);
   io::fault_injector injector(faults);
 
-  std::unique_ptr<io::packet_sink> sink;
-  int64_t epoch_ns = pcap_epoch_ns;
-  if (out.kind == endpoint::kind_t::pcap) {
-    io::pcap_sink_config sink_config;
-    sink_config.path = out.path;
-    sink_config.framing = config.framing;
-    sink = std::make_unique<io::pcap_sink>(sink_config);
-  } else {
-    sink =
-        std::make_unique<io::udp_sink>(io::udp_sink_config{out.host, out.port});
-    epoch_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-  }
+  const std::unique_ptr<io::packet_sink> sink =
+      open_sink(out, opt.eal, config.framing);
+  const int64_t epoch_ns =
+      out.kind == endpoint::kind_t::pcap
+          ? pcap_epoch_ns
+          : std::chrono::duration_cast<std::chrono::nanoseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
 
   // Slot timing (TS 38.211 4.3.2): 2^mu slots per subframe of 1 ms; the
   // vector's slot n_s,f in consecutive frames.
@@ -143,6 +152,11 @@ void ru_emu(const ru_emu_options &opt) {
   for (unsigned i = 0; i != opt.nof_slots; ++i) {
     const int64_t slot_start =
         epoch_ns + (int64_t{i} * slots_per_frame + slot_in_frame) * slot_ns;
+    if (split8) {
+      nof_built += split8->emit(injector, static_cast<uint8_t>(i % 256), slot_start);
+      sender.send(injector.pop_until(slot_start + slot_ns));
+      continue;
+    }
     const auto packets =
         packetizer.build_slot(grid, static_cast<uint8_t>(i % 256),
                               static_cast<uint8_t>(slot_in_frame >> mu),
@@ -163,14 +177,19 @@ void ru_emu(const ru_emu_options &opt) {
   }
   sender.send(injector.drain());
 
-  const nlohmann::json report = {
-      {"vector", opt.vector_path},
-      {"output", opt.output},
-      {"slots", opt.nof_slots},
-      {"packets_built", nof_built},
-      {"max_prb_per_packet", packetizer.max_prb_per_packet()},
-      {"seed", opt.faults.seed},
-      {"faults", to_json(injector.report())}};
+  nlohmann::json report = {{"vector", opt.vector_path},
+                            {"output", opt.output},
+                            {"split", split8 ? 8 : 7},
+                            {"slots", opt.nof_slots},
+                            {"packets_built", nof_built},
+                            {"seed", opt.faults.seed},
+                            {"faults", to_json(injector.report())}};
+  if (split8) {
+    report["max_samples_per_packet"] = split8->max_samples_per_packet();
+    report["saturated_values"] = split8->nof_saturated();
+  } else {
+    report["max_prb_per_packet"] = packetizer.max_prb_per_packet();
+  }
   if (opt.report_path.empty()) {
     std::cout << report.dump(2) << "\n";
   } else {
@@ -191,11 +210,18 @@ void add_ru_emu_command(CLI::App &app) {
       "O-RU emulator: send a pusch_grid vector's grid as U-plane packets");
   cmd->add_option("vector", opt->vector_path, "pusch_grid test vector")
       ->required();
-  cmd->add_option("--out", opt->output, "pcap:FILE or udp:HOST:PORT")
+  cmd->add_option("--out", opt->output,
+                  "pcap:FILE, udp:HOST:PORT or dpdk:VDEV (e.g. "
+                  "dpdk:net_pcap0,tx_pcap=FILE)")
       ->required();
+  add_eal_option(*cmd, opt->eal);
   cmd->add_option(
          "--framing", opt->framing,
          "pcap output: eth (eCPRI over Ethernet) or udp (over UDP/IPv4)")
+      ->capture_default_str();
+  add_split_option(*cmd, opt->split);
+  cmd->add_option("--scale-exponent", opt->scale_exponent,
+                  "split 8: int16 samples stand for v 2^-E")
       ->capture_default_str();
   add_fh_format_options(*cmd, opt->format);
   cmd->add_option("--slots", opt->nof_slots,

@@ -1,9 +1,10 @@
-// airan run --input: the slots of a pcap capture or a UDP stream assembled and
-// decoded with a test vector's PDU.
+// airan run --input: the slots of a pcap capture, a UDP stream or a DPDK port
+// assembled (split 7.2x or 8) and decoded with a test vector's PDU.
 
 #include "airan/io/ingest/pcap_io.h"
-#include "airan/io/ingest/slot_assembler.h"
-#include "airan/io/ingest/udp_io.h"
+#include "fh_endpoints.h"
+#include "fh_frontend.h"
+#include "fh_metrics.h"
 #include "fh_options.h"
 #include "run_cases.h"
 
@@ -28,21 +29,9 @@ int64_t realtime_ns() {
 struct slot_row {
   unsigned frame = 0, subframe = 0, slot = 0;
   bool complete = false;
-  unsigned nof_prb_received = 0, nof_prb_expected = 0;
+  uint64_t nof_received = 0, nof_expected = 0; ///< PRBs or samples.
   case_result result;
 };
-
-std::unique_ptr<io::packet_source>
-open_source(const endpoint &e, const fronthaul_run_options &options) {
-  if (e.kind == endpoint::kind_t::pcap) {
-    return std::make_unique<io::pcap_source>(io::pcap_source_config{
-        e.path, options.realtime, options.format.udp_port});
-  }
-  io::udp_source_config config;
-  config.bind_address = e.host;
-  config.port = e.port;
-  return std::make_unique<io::udp_source>(config);
-}
 
 } // namespace
 
@@ -56,48 +45,45 @@ int run_fronthaul(const std::string &vector_path,
   }
   const endpoint input = parse_endpoint(options.input);
 
-  io::slot_assembler_config config;
-  config.numerology = v.carrier.numerology;
-  config.nof_symbols = v.nof_symbols;
-  config.uplane.nof_carrier_prb = v.nof_subcarriers / 12;
-  config.uplane.dynamic_compression = options.format.ud_comp_hdr;
-  config.uplane.static_compression = compression_of(options.format);
-  config.iq_scale = options.format.iq_scale;
-  config.port_eaxc = port_eaxc_of(options.format, v.nof_ports);
-  config.reception_window_ns = static_cast<int64_t>(options.window_us * 1000.0);
-
+  run_counters counters;
+  run_metrics metrics(options.metrics_address, options.metrics_port);
   std::vector<slot_row> rows;
-  io::slot_assembler assembler(config, [&](const io::assembled_slot &slot) {
+  const auto frontend = make_slot_frontend(v, options, [&](const received_slot &slot) {
     slot_row row{slot.frame_id,
                  slot.subframe_id,
                  slot.slot_id,
                  slot.complete(),
-                 slot.nof_prb_received,
-                 slot.nof_prb_expected,
+                 slot.nof_received,
+                 slot.nof_expected,
                  {}};
     row.result.name = std::to_string(slot.frame_id) + "." +
                       std::to_string(slot.subframe_id) + "." +
                       std::to_string(slot.slot_id);
     row.result.kind = "pusch_grid";
     run_pusch(row.result, v, estimator, slot.grid);
+    ++counters.decode.slots_decoded;
+    ++(row.result.crc_ok ? counters.decode.crc_pass : counters.decode.crc_fail);
     rows.push_back(row);
   });
 
-  const auto source = open_source(input, options);
+  const auto source = open_source(input, options.eal, options.realtime,
+                                  options.format.udp_port);
   std::vector<io::rx_packet> burst(64);
   int64_t last_arrival = realtime_ns();
-  const bool udp = input.kind == endpoint::kind_t::udp;
+  const bool live = is_live(input);
   while (!source->at_end()) {
     const std::size_t n = source->receive_burst(burst);
-    assembler.push(std::span(burst).first(n));
-    if (!udp) {
+    frontend->push(std::span(burst).first(n));
+    counters.ingest = frontend->counters();
+    metrics.publish(counters);
+    if (!live) {
       continue;
     }
     const int64_t now = realtime_ns();
     if (n > 0) {
       last_arrival = now;
     } else {
-      assembler.advance_time(now);
+      frontend->advance_time(now);
     }
     const bool enough =
         options.nof_slots != 0 && rows.size() >= options.nof_slots;
@@ -106,32 +92,37 @@ int run_fronthaul(const std::string &vector_path,
       break;
     }
   }
-  assembler.flush();
+  frontend->flush();
+  counters.ingest = frontend->counters();
+  metrics.publish(counters);
   if (const auto *pcap = dynamic_cast<const io::pcap_source *>(source.get());
       pcap != nullptr && !pcap->read_error().empty()) {
     std::fprintf(stderr, "airan: %s: %s\n", input.path.c_str(),
                  pcap->read_error().c_str());
   }
 
-  std::printf("%-12s %-8s %10s %4s %10s %8s %8s\n", "slot", "arrival", "PRBs",
+  std::printf("%-12s %-8s %10s %4s %10s %8s %8s\n", "slot", "arrival",
+              options.split == fh_split::split8 ? "samples" : "PRBs",
               "CRC", "bit errors", "EVM[%]", "SINR[dB]");
   unsigned nof_passed = 0;
   for (const slot_row &row : rows) {
     const bool passed = row.complete && row.result.passed;
     nof_passed += passed ? 1 : 0;
     if (!row.result.error.empty()) {
-      std::printf("%-12s %-8s %10u ERROR %s\n", row.result.name.c_str(),
-                  row.complete ? "complete" : "partial", row.nof_prb_received,
+      std::printf("%-12s %-8s %10lu ERROR %s\n", row.result.name.c_str(),
+                  row.complete ? "complete" : "partial",
+                  static_cast<unsigned long>(row.nof_received),
                   row.result.error.c_str());
       continue;
     }
-    std::printf("%-12s %-8s %10u %4s %10u %8.2f %8.1f\n",
+    std::printf("%-12s %-8s %10lu %4s %10u %8.2f %8.1f\n",
                 row.result.name.c_str(), row.complete ? "complete" : "partial",
-                row.nof_prb_received, row.result.crc_ok ? "ok" : "bad",
+                static_cast<unsigned long>(row.nof_received),
+                row.result.crc_ok ? "ok" : "bad",
                 row.result.bit_errors, row.result.evm_percent,
                 row.result.sinr_db);
   }
-  const io::ingest_counters &c = assembler.counters();
+  const io::ingest_counters &c = counters.ingest;
   std::printf("%zu slots, %u complete and decoded; packets %lu, late %lu, "
               "early %lu, duplicate %lu, out of order %lu, "
               "sequence gaps %lu, malformed %lu, unknown eAxC %lu\n",
@@ -157,8 +148,8 @@ int run_fronthaul(const std::string &vector_path,
                         {"subframe", row.subframe},
                         {"slot", row.slot},
                         {"complete", row.complete},
-                        {"prb_received", row.nof_prb_received},
-                        {"prb_expected", row.nof_prb_expected},
+                        {"received", row.nof_received},
+                        {"expected", row.nof_expected},
                         {"passed", row.result.passed},
                         {"crc_ok", row.result.crc_ok},
                         {"bit_errors", row.result.bit_errors},

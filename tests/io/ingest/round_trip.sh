@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Round trip through the fronthaul: `airan ru-emu` sends a pusch_grid vector's grid as U-plane packets, `airan run
-# --input` assembles the slots and must decode every one bit-exactly.
-# Usage: round_trip.sh AIRAN VECTOR WORKDIR pcap-eth|pcap-udp|udp [extra format options...]
+# --input` assembles the slots and must decode every one bit-exactly. The dpdk modes go through a DPDK net_pcap
+# virtual device on one side (no hugepages, no NIC): dpdk-in reads the capture through DPDK, dpdk-out writes it
+# through DPDK; they exit 77 (skipped) when AIRAN_HAVE_DPDK is not 1.
+# Usage: round_trip.sh AIRAN VECTOR WORKDIR pcap-eth|pcap-udp|udp|dpdk-in|dpdk-out [extra format options...]
 set -euo pipefail
 airan=$1 vector=$2 workdir=$3 mode=$4
 shift 4
@@ -17,12 +19,33 @@ case $mode in
   udp)
     # Receiver and emulator as two processes over loopback; the emulator paces the packets at air time.
     port=$((40000 + RANDOM % 20000))
-    "$airan" run "$vector" --input "udp:127.0.0.1:$port" --slots $slots --idle-ms 5000 "$@" &
+    # RX_WINDOW_US: the reception window; it is measured in read time, which a decode on the receive thread delays.
+    "$airan" run "$vector" --input "udp:127.0.0.1:$port" --slots $slots --idle-ms 5000 \
+      --window-us "${RX_WINDOW_US:-2000}" "$@" &
     receiver=$!
     sleep 0.5
     "$airan" ru-emu "$vector" --out "udp:127.0.0.1:$port" --realtime --slots $slots "$@" \
       --report "$workdir/round_trip_udp.json"
     wait $receiver
+    ;;
+  dpdk-in | dpdk-out)
+    if [ "${AIRAN_HAVE_DPDK:-0}" != 1 ]; then
+      echo "DPDK backend not built: skipped"
+      exit 77
+    fi
+    pcap=$workdir/round_trip_$mode.pcap
+    rm -f "$pcap"
+    if [ $mode = dpdk-in ]; then
+      "$airan" ru-emu "$vector" --out "pcap:$pcap" --slots $slots "$@" --report "$workdir/round_trip_$mode.json"
+      # The port delivers the capture as fast as it is polled, and the slots are decoded between polls: the
+      # reception window (measured in poll time) must cover a decode.
+      "$airan" run "$vector" --input "dpdk:net_pcap0,rx_pcap=$pcap" --slots $slots --window-us 1000000 \
+        --idle-ms 5000 "$@"
+    else
+      "$airan" ru-emu "$vector" --out "dpdk:net_pcap0,tx_pcap=$pcap" --slots $slots "$@" \
+        --report "$workdir/round_trip_$mode.json"
+      "$airan" run "$vector" --input "pcap:$pcap" --slots $slots "$@"
+    fi
     ;;
   *)
     echo "unknown mode $mode" >&2

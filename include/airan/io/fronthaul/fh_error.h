@@ -1,5 +1,6 @@
 #pragma once
-/// Errors of the fronthaul packet layer (Ethernet / eCPRI 2.0 / O-RAN.WG4.CUS 7.2x U-plane and C-plane).
+/// Errors of the fronthaul packet layer (Ethernet / eCPRI 2.0 / O-RAN.WG4.CUS 7.2x U-plane and C-plane / split 8
+/// time-domain IQ).
 /// The values are dense from 0 (ok) to nof_fh_errors - 1, so that a caller can keep one counter per reason in an
 /// array indexed by the error.
 
@@ -35,6 +36,12 @@ enum class fh_error : uint8_t {
   zero_extension_length,
   extension_overruns_packet,
   trailing_bytes,
+  // Split 8 time-domain IQ (io/fronthaul/SPLIT8.md).
+  bad_split8_version,
+  unsupported_sample_format,
+  scale_out_of_range,
+  no_samples,
+  samples_overrun_packet,
   // Building.
   buffer_too_small,
   field_out_of_range,

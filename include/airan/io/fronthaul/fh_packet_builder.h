@@ -9,6 +9,7 @@
 #include "airan/io/fronthaul/cplane.h"
 #include "airan/io/fronthaul/ecpri.h"
 #include "airan/io/fronthaul/fh_error.h"
+#include "airan/io/fronthaul/split8.h"
 #include "airan/io/fronthaul/uplane.h"
 
 #include <cstddef>
@@ -41,6 +42,11 @@ public:
                               const uplane_config&         config,
                               std::span<uint8_t>&          iq_data) noexcept;
 
+  /// The split 8 header of the open IQ data message (split8.h) and room for its header.nof_samples samples, returned
+  /// in samples (4 header.nof_samples bytes) for the caller to fill (split8_write_samples()). Ends the message's
+  /// content: only begin_message() or finish() may follow.
+  fh_error add_split8_block(const split8_header& header, std::span<uint8_t>& samples) noexcept;
+
   /// The common header of the open real-time control message. header.nof_sections is ignored: numberOfSections
   /// counts the sections added.
   fh_error add_cplane_header(const cplane_header& header) noexcept;
@@ -56,7 +62,12 @@ public:
   std::span<const uint8_t> finish() noexcept;
 
 private:
-  enum class stage : uint8_t { empty, ethernet, message, uplane, cplane, finished };
+  enum class stage : uint8_t { empty, ethernet, message, uplane, cplane, split8, finished };
+
+  bool in_message() const noexcept
+  {
+    return stage_ == stage::message || stage_ == stage::uplane || stage_ == stage::cplane || stage_ == stage::split8;
+  }
 
   /// size bytes at the end of the packet, or null (buffer_too_small / field_out_of_range in error) when they do
   /// not fit the buffer or the open message's 16-bit payload size.
