@@ -33,12 +33,13 @@ namespace {
 /// equalizer_noise_var_max there.
 constexpr float min_bias = 1.0F / (1.0F + equalizer_noise_var_max);
 
-/// Where the REs of one step of one symbol are: for RE j of the step, y[rx * in_stride + j],
-/// h[(rx * V + k) * in_stride + j], x[k * out_stride + j] and noise_var[k * out_stride + j].
+/// Where the REs of one step of one symbol are: for RE j of the step, y[rx * y_stride + j],
+/// h[(rx * V + k) * h_stride + j], x[k * out_stride + j] and noise_var[k * out_stride + j].
 struct step_io {
   const cf_t* y;
+  std::size_t y_stride;
   const cf_t* h;
-  std::size_t in_stride;
+  std::size_t h_stride;
   cf_t*       x;
   float*      noise_var;
   std::size_t out_stride;
@@ -297,7 +298,7 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
       const C* row = w.factor + rx * (rx + 1) / 2;
 #pragma GCC unroll 4
       for (unsigned k = 0; k != V; ++k) {
-        h[rx][k]  = load<F>(io.h + (rx * V + k) * io.in_stride);
+        h[rx][k]  = load<F>(io.h + (rx * V + k) * io.h_stride);
         ht[rx][k] = row[rx].re * h[rx][k];
       }
       for (unsigned j = 0; j != rx; ++j) {
@@ -320,7 +321,7 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
         }
       }
       if constexpr (Fused) {
-        add_matched<F, V>(z, hw[rx], load<F>(io.y + rx * io.in_stride));
+        add_matched<F, V>(z, hw[rx], load<F>(io.y + rx * io.y_stride));
       }
     }
   } else {
@@ -331,12 +332,12 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
       C a[V];
 #pragma GCC unroll 4
       for (unsigned k = 0; k != V; ++k) {
-        h[k] = load<F>(io.h + (rx * V + k) * io.in_stride);
+        h[k] = load<F>(io.h + (rx * V + k) * io.h_stride);
         a[k] = W == noise_whitening::diagonal ? splat<F>(args.rx_weight[rx]) * h[k] : h[k];
       }
       g.add(a, h);
       if constexpr (Fused) {
-        add_matched<F, V>(z, a, load<F>(io.y + rx * io.in_stride));
+        add_matched<F, V>(z, a, load<F>(io.y + rx * io.y_stride));
       } else {
 #pragma GCC unroll 4
         for (unsigned k = 0; k != V; ++k) {
@@ -399,7 +400,8 @@ AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
   const std::size_t  size  = step_weights_size<F, V>(ports);
   unsigned           group = 0;
   for (std::size_t first = 0; first != full; first += L) {
-    const step_io io{args.y + first, args.h + first, n, args.x + first, args.noise_var + first, n};
+    const step_io io{args.y + first, args.y_port_stride, args.h + first, args.h_stride,
+                     args.x + first,  args.noise_var + first, n};
     equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(first), group, args.weights + first / L * size);
   }
   if (full == n) {
@@ -413,13 +415,13 @@ AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
   float             noise_var[kernel_max_nof_layers][L];
   if constexpr (Fused) {
     for (unsigned rx = 0; rx != ports; ++rx) {
-      std::fill(std::copy_n(args.y + rx * n + full, tail, y[rx]), y[rx] + L, cf_t{});
+      std::fill(std::copy_n(args.y + rx * args.y_port_stride + full, tail, y[rx]), y[rx] + L, cf_t{});
     }
   }
   for (unsigned row = 0; row != ports * V; ++row) {
-    std::fill(std::copy_n(args.h + row * n + full, tail, h[row]), h[row] + L, cf_t{});
+    std::fill(std::copy_n(args.h + row * args.h_stride + full, tail, h[row]), h[row] + L, cf_t{});
   }
-  const step_io io{y[0], h[0], L, x[0], noise_var[0], L};
+  const step_io io{y[0], L, h[0], L, x[0], noise_var[0], L};
   equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(full), group, args.weights + full / L * size);
   for (unsigned k = 0; k != V; ++k) {
     if constexpr (Fused) {
@@ -467,18 +469,18 @@ AIRAN_EQ_INLINE void apply_weights(const equalizer_kernel_args& args)
   const std::size_t  full  = n - n % L;
   const std::size_t  size  = step_weights_size<F, V>(ports);
   for (unsigned symbol = 0; symbol != args.nof_symbols; ++symbol) {
-    const cf_t* y      = args.y + std::size_t{symbol} * ports * n;
+    const cf_t* y      = args.y + symbol * args.y_symbol_stride;
     cf_t*       x      = args.x + std::size_t{symbol} * V * n;
     F           poison = {};
     for (std::size_t first = 0; first != full; first += L) {
-      poison += apply_step<F, V>(args.weights + first / L * size, y + first, n, x + first, n, ports);
+      poison += apply_step<F, V>(args.weights + first / L * size, y + first, args.y_port_stride, x + first, n, ports);
     }
     if (full != n) {
       const std::size_t tail = n - full;
       cf_t              y_pad[kernel_max_nof_rx_ports][L];
       cf_t              x_pad[kernel_max_nof_layers][L];
       for (unsigned rx = 0; rx != ports; ++rx) {
-        std::fill(std::copy_n(y + rx * n + full, tail, y_pad[rx]), y_pad[rx] + L, cf_t{});
+        std::fill(std::copy_n(y + rx * args.y_port_stride + full, tail, y_pad[rx]), y_pad[rx] + L, cf_t{});
       }
       poison += apply_step<F, V>(args.weights + full / L * size, y_pad[0], L, x_pad[0], L, ports);
       for (unsigned k = 0; k != V; ++k) {
