@@ -31,10 +31,11 @@ AIRAN_CE_INLINE v8f multiply_pairs(v8f a, v8f b)
   return a_re * b + a_im * swap_pairs(b) * v8f{-1, 1, -1, 1, -1, 1, -1, 1};
 }
 
-/// a x for a complex scalar a = (a_re, a_im) and four complex values x.
+/// a x for a complex scalar a = (a_re, a_im) and four complex values x (the sign of a_im's terms applied to the
+/// scalar, one multiplication less per vector).
 AIRAN_CE_INLINE v8f scale(float a_re, float a_im, v8f x)
 {
-  return a_re * x + a_im * swap_pairs(x) * v8f{-1, 1, -1, 1, -1, 1, -1, 1};
+  return a_re * x + swap_pairs(x) * (a_im * v8f{-1, 1, -1, 1, -1, 1, -1, 1});
 }
 
 /// Values 0, 2, 4 and 6 of the eight complex values a, b.

@@ -88,11 +88,12 @@ void generate_pusch_dmrs(std::span<cf_t>           pilots,
   assert(2 * (first + nof_pilots) <= c.size());
   const auto bits = std::span(c).first(2 * (first + nof_pilots));
   generate_gold_sequence(bits, pusch_dmrs_cinit(pdu, carrier, symbol));
+  // (1 - 2 c) amplitude: no branch on the pseudo-random bits.
   constexpr float amplitude = 0.70710678F;
   for (unsigned i = 0; i < nof_pilots; ++i) {
     const unsigned m = first + i;
-    const float re = c[2 * m] != 0 ? -amplitude : amplitude;
-    const float im = c[2 * m + 1] != 0 ? -amplitude : amplitude;
+    const float re = amplitude * static_cast<float>(1 - 2 * c[2 * m]);
+    const float im = amplitude * static_cast<float>(1 - 2 * c[2 * m + 1]);
     pilots[i] = cf_t(re * weight[i % 2], im * weight[i % 2]);
   }
 }

@@ -30,6 +30,22 @@ status size_error(const char* what, std::size_t size, std::size_t expected)
                        std::to_string(expected));
 }
 
+std::size_t y_port_stride(const equalizer_input& in)
+{
+  return in.y_port_stride == 0 ? in.nof_re : in.y_port_stride;
+}
+
+std::size_t y_symbol_stride(const equalizer_input& in)
+{
+  return in.y_symbol_stride == 0 ? in.nof_rx_ports * y_port_stride(in) : in.y_symbol_stride;
+}
+
+/// Elements of y up to the last one addressed.
+std::size_t y_span_end(const equalizer_input& in)
+{
+  return (in.nof_symbols - 1) * y_symbol_stride(in) + (in.nof_rx_ports - 1) * y_port_stride(in) + in.nof_re;
+}
+
 equalizer_kernel_args
 kernel_args(const equalizer_output& out, const equalizer_input& in, std::vector<float>& weights, bool allow_avx2)
 {
@@ -42,6 +58,9 @@ kernel_args(const equalizer_output& out, const equalizer_input& in, std::vector<
   args.nof_layers   = in.nof_layers;
   args.nof_re       = in.nof_re;
   args.nof_symbols  = in.nof_symbols;
+  args.y_port_stride   = y_port_stride(in);
+  args.y_symbol_stride = y_symbol_stride(in);
+  args.h_stride        = in.h_stride == 0 ? in.nof_re : in.h_stride;
   args.weights      = weights.data();
   args.allow_avx2   = allow_avx2;
   return args;
@@ -94,11 +113,26 @@ status equalizer::validate_sizes(const equalizer_output& out, const equalizer_in
                          std::to_string(equalizer_max_nof_symbols));
   }
   const std::size_t n = in.nof_re;
-  if (in.y.size() != in.nof_symbols * in.nof_rx_ports * n) {
-    return size_error("y", in.y.size(), in.nof_symbols * in.nof_rx_ports * n);
+  for (const std::size_t stride : {in.y_port_stride, in.y_symbol_stride, in.h_stride}) {
+    if (stride != 0 && stride < n) {
+      return status::error("equalizer: row distance " + std::to_string(stride) + " below nof_re " +
+                           std::to_string(n));
+    }
   }
-  if (in.h.size() != in.nof_rx_ports * in.nof_layers * n) {
-    return size_error("h", in.h.size(), in.nof_rx_ports * in.nof_layers * n);
+  if (in.y_port_stride == 0 && in.y_symbol_stride == 0) {
+    if (in.y.size() != in.nof_symbols * in.nof_rx_ports * n) {
+      return size_error("y", in.y.size(), in.nof_symbols * in.nof_rx_ports * n);
+    }
+  } else if (const std::size_t end = y_span_end(in); in.y.size() < end) {
+    return size_error("y", in.y.size(), end);
+  }
+  if (in.h_stride == 0) {
+    if (in.h.size() != in.nof_rx_ports * in.nof_layers * n) {
+      return size_error("h", in.h.size(), in.nof_rx_ports * in.nof_layers * n);
+    }
+  } else if (const std::size_t end = (std::size_t{in.nof_rx_ports} * in.nof_layers - 1) * in.h_stride + n;
+             in.h.size() < end) {
+    return size_error("h", in.h.size(), end);
   }
   if (out.x.size() != in.nof_symbols * in.nof_layers * n) {
     return size_error("x", out.x.size(), in.nof_symbols * in.nof_layers * n);

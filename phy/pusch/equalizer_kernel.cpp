@@ -10,7 +10,7 @@
 ///
 /// A single symbol is equalised in one pass. With several symbols sharing the channel, a first pass computes per RE
 /// the combining weights W (x = W y, everything that depends on H and the noise only) and a second pass applies them
-/// symbol by symbol, streaming through few arrays at a time.
+/// to one or two symbols at a time, streaming through few arrays at a time.
 ///
 /// The kernels are specialised for 1..4 layers and compiled twice: with 8-lane vectors for AVX2+FMA and with 4-lane
 /// vectors for baseline x86-64; the build matching the CPU is chosen at run time.
@@ -33,12 +33,13 @@ namespace {
 /// equalizer_noise_var_max there.
 constexpr float min_bias = 1.0F / (1.0F + equalizer_noise_var_max);
 
-/// Where the REs of one step of one symbol are: for RE j of the step, y[rx * in_stride + j],
-/// h[(rx * V + k) * in_stride + j], x[k * out_stride + j] and noise_var[k * out_stride + j].
+/// Where the REs of one step of one symbol are: for RE j of the step, y[rx * y_stride + j],
+/// h[(rx * V + k) * h_stride + j], x[k * out_stride + j] and noise_var[k * out_stride + j].
 struct step_io {
   const cf_t* y;
+  std::size_t y_stride;
   const cf_t* h;
-  std::size_t in_stride;
+  std::size_t h_stride;
   cf_t*       x;
   float*      noise_var;
   std::size_t out_stride;
@@ -297,7 +298,7 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
       const C* row = w.factor + rx * (rx + 1) / 2;
 #pragma GCC unroll 4
       for (unsigned k = 0; k != V; ++k) {
-        h[rx][k]  = load<F>(io.h + (rx * V + k) * io.in_stride);
+        h[rx][k]  = load<F>(io.h + (rx * V + k) * io.h_stride);
         ht[rx][k] = row[rx].re * h[rx][k];
       }
       for (unsigned j = 0; j != rx; ++j) {
@@ -320,7 +321,7 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
         }
       }
       if constexpr (Fused) {
-        add_matched<F, V>(z, hw[rx], load<F>(io.y + rx * io.in_stride));
+        add_matched<F, V>(z, hw[rx], load<F>(io.y + rx * io.y_stride));
       }
     }
   } else {
@@ -331,12 +332,12 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
       C a[V];
 #pragma GCC unroll 4
       for (unsigned k = 0; k != V; ++k) {
-        h[k] = load<F>(io.h + (rx * V + k) * io.in_stride);
+        h[k] = load<F>(io.h + (rx * V + k) * io.h_stride);
         a[k] = W == noise_whitening::diagonal ? splat<F>(args.rx_weight[rx]) * h[k] : h[k];
       }
       g.add(a, h);
       if constexpr (Fused) {
-        add_matched<F, V>(z, a, load<F>(io.y + rx * io.in_stride));
+        add_matched<F, V>(z, a, load<F>(io.y + rx * io.y_stride));
       } else {
 #pragma GCC unroll 4
         for (unsigned k = 0; k != V; ++k) {
@@ -399,7 +400,8 @@ AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
   const std::size_t  size  = step_weights_size<F, V>(ports);
   unsigned           group = 0;
   for (std::size_t first = 0; first != full; first += L) {
-    const step_io io{args.y + first, args.h + first, n, args.x + first, args.noise_var + first, n};
+    const step_io io{args.y + first, args.y_port_stride, args.h + first, args.h_stride,
+                     args.x + first,  args.noise_var + first, n};
     equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(first), group, args.weights + first / L * size);
   }
   if (full == n) {
@@ -413,13 +415,13 @@ AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
   float             noise_var[kernel_max_nof_layers][L];
   if constexpr (Fused) {
     for (unsigned rx = 0; rx != ports; ++rx) {
-      std::fill(std::copy_n(args.y + rx * n + full, tail, y[rx]), y[rx] + L, cf_t{});
+      std::fill(std::copy_n(args.y + rx * args.y_port_stride + full, tail, y[rx]), y[rx] + L, cf_t{});
     }
   }
   for (unsigned row = 0; row != ports * V; ++row) {
-    std::fill(std::copy_n(args.h + row * n + full, tail, h[row]), h[row] + L, cf_t{});
+    std::fill(std::copy_n(args.h + row * args.h_stride + full, tail, h[row]), h[row] + L, cf_t{});
   }
-  const step_io io{y[0], h[0], L, x[0], noise_var[0], L};
+  const step_io io{y[0], L, h[0], L, x[0], noise_var[0], L};
   equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(full), group, args.weights + full / L * size);
   for (unsigned k = 0; k != V; ++k) {
     if constexpr (Fused) {
@@ -429,72 +431,116 @@ AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
   }
 }
 
-/// x_k = sum_rx W[rx][k] y_rx for the REs of one step of one symbol; returns x * 0 summed over the layers, which is
-/// NaN exactly where a result is not finite.
-template <typename F, unsigned V>
-AIRAN_EQ_INLINE F
-apply_step(const float* weights, const cf_t* y, std::size_t in_stride, cf_t* x, std::size_t out_stride, unsigned ports)
+/// x_k = sum_rx W[rx][k] y_rx for the REs of one step of S symbols (y[s], x[s]), the weights loaded once for all;
+/// adds to poison[s] x * 0 summed over the layers of symbol s, which is NaN exactly where a result is not finite.
+template <typename F, unsigned V, unsigned S>
+AIRAN_EQ_INLINE void apply_step(F*                 poison,
+                                const float*       weights,
+                                const cf_t* const* y,
+                                std::size_t        in_stride,
+                                cf_t* const*       x,
+                                std::size_t        out_stride,
+                                unsigned           ports)
 {
-  cvec<F> acc[V] = {};
+  cvec<F> acc[S][V] = {};
   for (unsigned rx = 0; rx != ports; ++rx) {
-    const cvec<F> yv = load<F>(y + rx * in_stride);
+    cvec<F> w[V];
 #pragma GCC unroll 4
     for (unsigned k = 0; k != V; ++k) {
-      cvec<F> w;
-      std::memcpy(&w.re, weights + (rx * V + k) * 2 * lanes_of<F>, sizeof(w.re));
-      std::memcpy(&w.im, weights + ((rx * V + k) * 2 + 1) * lanes_of<F>, sizeof(w.im));
-      acc[k] = mul_add(acc[k], w, yv);
+      std::memcpy(&w[k].re, weights + (rx * V + k) * 2 * lanes_of<F>, sizeof(w[k].re));
+      std::memcpy(&w[k].im, weights + ((rx * V + k) * 2 + 1) * lanes_of<F>, sizeof(w[k].im));
+    }
+#pragma GCC unroll 4
+    for (unsigned s = 0; s != S; ++s) {
+      const cvec<F> yv = load<F>(y[s] + rx * in_stride);
+#pragma GCC unroll 4
+      for (unsigned k = 0; k != V; ++k) {
+        acc[s][k] = mul_add(acc[s][k], w[k], yv);
+      }
     }
   }
-  F poison = {};
 #pragma GCC unroll 4
-  for (unsigned k = 0; k != V; ++k) {
-    store<F>(x + k * out_stride, acc[k]);
-    poison += acc[k].re * 0.0F + acc[k].im * 0.0F;
+  for (unsigned s = 0; s != S; ++s) {
+#pragma GCC unroll 4
+    for (unsigned k = 0; k != V; ++k) {
+      store<F>(x[s] + k * out_stride, acc[s][k]);
+      poison[s] += acc[s][k].re * 0.0F + acc[s][k].im * 0.0F;
+    }
   }
-  return poison;
 }
 
-/// Second pass with several symbols: x = W y, symbol by symbol (a few streams at a time). Non-finite results are
-/// rare (non-finite input): found from the poison sum, they are zeroed afterwards and their REs marked as carrying
-/// no information.
-template <typename F, unsigned V>
-AIRAN_EQ_INLINE void apply_weights(const equalizer_kernel_args& args)
+/// x = W y on every RE of the S symbols from first_symbol on. Non-finite results are rare (non-finite input): found
+/// from the poison sums, they are zeroed afterwards and their REs marked as carrying no information.
+template <typename F, unsigned V, unsigned S>
+AIRAN_EQ_INLINE void apply_symbols(const equalizer_kernel_args& args, unsigned first_symbol)
 {
   constexpr unsigned L     = lanes_of<F>;
   const std::size_t  n     = args.nof_re;
   const unsigned     ports = args.nof_rx_ports;
   const std::size_t  full  = n - n % L;
   const std::size_t  size  = step_weights_size<F, V>(ports);
-  for (unsigned symbol = 0; symbol != args.nof_symbols; ++symbol) {
-    const cf_t* y      = args.y + std::size_t{symbol} * ports * n;
-    cf_t*       x      = args.x + std::size_t{symbol} * V * n;
-    F           poison = {};
-    for (std::size_t first = 0; first != full; first += L) {
-      poison += apply_step<F, V>(args.weights + first / L * size, y + first, n, x + first, n, ports);
+  const cf_t*        y[S];
+  cf_t*              x[S];
+  F                  poison[S] = {};
+  for (unsigned s = 0; s != S; ++s) {
+    y[s] = args.y + (first_symbol + s) * args.y_symbol_stride;
+    x[s] = args.x + std::size_t{first_symbol + s} * V * n;
+  }
+  for (std::size_t first = 0; first != full; first += L) {
+    const cf_t* ys[S];
+    cf_t*       xs[S];
+    for (unsigned s = 0; s != S; ++s) {
+      ys[s] = y[s] + first;
+      xs[s] = x[s] + first;
     }
-    if (full != n) {
-      const std::size_t tail = n - full;
-      cf_t              y_pad[kernel_max_nof_rx_ports][L];
-      cf_t              x_pad[kernel_max_nof_layers][L];
+    apply_step<F, V, S>(poison, args.weights + first / L * size, ys, args.y_port_stride, xs, n, ports);
+  }
+  if (full != n) {
+    const std::size_t tail = n - full;
+    cf_t              y_pad[S][kernel_max_nof_rx_ports][L];
+    cf_t              x_pad[S][kernel_max_nof_layers][L];
+    const cf_t*       ys[S];
+    cf_t*             xs[S];
+    for (unsigned s = 0; s != S; ++s) {
       for (unsigned rx = 0; rx != ports; ++rx) {
-        std::fill(std::copy_n(y + rx * n + full, tail, y_pad[rx]), y_pad[rx] + L, cf_t{});
+        std::fill(std::copy_n(y[s] + rx * args.y_port_stride + full, tail, y_pad[s][rx]), y_pad[s][rx] + L, cf_t{});
       }
-      poison += apply_step<F, V>(args.weights + full / L * size, y_pad[0], L, x_pad[0], L, ports);
+      ys[s] = y_pad[s][0];
+      xs[s] = x_pad[s][0];
+    }
+    apply_step<F, V, S>(poison, args.weights + full / L * size, ys, L, xs, L, ports);
+    for (unsigned s = 0; s != S; ++s) {
       for (unsigned k = 0; k != V; ++k) {
-        std::copy_n(x_pad[k], tail, x + k * n + full);
+        std::copy_n(x_pad[s][k], tail, x[s] + k * n + full);
       }
     }
+  }
+  for (unsigned s = 0; s != S; ++s) {
     float lane_poison[L];
-    std::memcpy(lane_poison, &poison, sizeof(lane_poison));
+    std::memcpy(lane_poison, &poison[s], sizeof(lane_poison));
     if (std::any_of(lane_poison, lane_poison + L, [](float p) { return p != 0.0F; })) {
       for (std::size_t i = 0; i != V * n; ++i) {
-        if (!std::isfinite(x[i].real()) || !std::isfinite(x[i].imag())) {
-          x[i]              = {};
+        if (!std::isfinite(x[s][i].real()) || !std::isfinite(x[s][i].imag())) {
+          x[s][i]           = {};
           args.noise_var[i] = equalizer_noise_var_max;
         }
       }
     }
+  }
+}
+
+/// Second pass with several symbols: x = W y, two symbols at a time for one and two layers (each weight read once
+/// for both, the accumulators of both still in registers), one at a time otherwise.
+template <typename F, unsigned V>
+AIRAN_EQ_INLINE void apply_weights(const equalizer_kernel_args& args)
+{
+  constexpr unsigned S      = V <= 2 ? 2 : 1;
+  unsigned           symbol = 0;
+  for (; symbol + S <= args.nof_symbols; symbol += S) {
+    apply_symbols<F, V, S>(args, symbol);
+  }
+  for (; symbol != args.nof_symbols; ++symbol) {
+    apply_symbols<F, V, 1>(args, symbol);
   }
 }
 

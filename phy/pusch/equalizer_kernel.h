@@ -29,6 +29,10 @@ struct equalizer_kernel_args {
   unsigned    nof_layers;
   unsigned    nof_re;
   unsigned    nof_symbols;
+  /// Distances in elements between the rows of y (ports), the symbols of y and the rows of h.
+  std::size_t y_port_stride;
+  std::size_t y_symbol_stride;
+  std::size_t h_stride;
 
   noise_whitening whitening;
   /// none and diagonal: the white noise level sigma^2 of the (weighted) model, > 0.

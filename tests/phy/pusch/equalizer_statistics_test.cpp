@@ -286,6 +286,22 @@ TEST_CASE("equalizer: invalid sizes are rejected")
   in3.nof_symbols = equalizer_max_nof_symbols + 1;
   CHECK_FALSE(eq.validate_mmse({x3, out.noise_var}, in3, sigma2).is_ok());
 
+  // Row distances: at least nof_re, and the spans must reach the last element addressed.
+  equalizer_input strided = in;
+  strided.y_port_stride   = 60;
+  strided.h_stride        = 55;
+  std::vector<cf_t> y_rows(3 * 60 + 50);
+  std::vector<cf_t> h_rows(7 * 55 + 50);
+  strided.y = y_rows;
+  strided.h = h_rows;
+  CHECK(eq.validate_mmse(out.output(), strided, sigma2).is_ok());
+  CHECK(eq.validate_mmse_irc(out.output(), strided, r, 10).is_ok());
+  CHECK(rejected([&](equalizer_input& i, equalizer_output&) { i = strided; i.y = i.y.first(i.y.size() - 1); }));
+  CHECK(rejected([&](equalizer_input& i, equalizer_output&) { i = strided; i.h = i.h.first(i.h.size() - 1); }));
+  CHECK(rejected([&](equalizer_input& i, equalizer_output&) { i = strided; i.y_port_stride = 49; }));
+  CHECK(rejected([&](equalizer_input& i, equalizer_output&) { i = strided; i.h_stride = 49; }));
+  CHECK(rejected([&](equalizer_input& i, equalizer_output&) { i = strided; i.y_symbol_stride = 49; }));
+
   // Layers above ports, ports and REs above the configuration.
   const problem   one_port = make_problem(1, 1, 50, rng);
   equalizer_input wide     = one_port.input();

@@ -169,6 +169,67 @@ TEST_CASE("equalizer: symbols sharing the channel give the results of one call p
   }
 }
 
+TEST_CASE("equalizer: rows read with distances (a grid in place) give the results of the packed layout")
+{
+  std::mt19937 rng(12);
+  // Both builds of the kernels (the baseline one is what CPUs without AVX2 run).
+  for (bool avx2 : {true, false}) {
+    CAPTURE(avx2);
+    equalizer eq = make_equalizer(8, 4096, avx2);
+    for (unsigned ports : {1U, 4U, 8U}) {
+      for (unsigned layers = 1; layers <= std::min(ports, 4U); ++layers) {
+        for (unsigned nof_symbols : {1U, 3U}) {
+          CAPTURE(ports);
+          CAPTURE(layers);
+          CAPTURE(nof_symbols);
+          const unsigned           nof_re = 37;
+          const problem            p      = make_problem(ports, layers, nof_re, rng);
+          const std::vector<float> sigma2(ports, 0.02F);
+          const multi_symbol_problem m = make_multi_symbol(p, nof_symbols, rng, diagonal_colouring(sigma2), 0);
+          // Grid-like layouts: rows of 50 and 45 elements, symbols 3 rows apart in y, NaN outside the REs so that any
+          // element read by mistake shows in the results.
+          const std::size_t  y_port_stride = 3 * 50;
+          const std::size_t  h_stride      = 45;
+          const cf_t         nan{std::numeric_limits<float>::quiet_NaN(), 0.0F};
+          std::vector<cf_t>  y((nof_symbols - 1) * 50 + (ports - 1) * y_port_stride + nof_re + 5, nan);
+          std::vector<cf_t>  h((ports * layers - 1) * h_stride + nof_re, nan);
+          for (unsigned l = 0; l != nof_symbols; ++l) {
+            for (unsigned rx = 0; rx != ports; ++rx) {
+              std::copy_n(m.y.begin() + (l * ports + rx) * nof_re, nof_re, y.begin() + l * 50 + rx * y_port_stride);
+            }
+          }
+          for (unsigned row = 0; row != ports * layers; ++row) {
+            std::copy_n(p.h.begin() + row * nof_re, nof_re, h.begin() + row * h_stride);
+          }
+          equalizer_input in = m.input();
+          in.y               = y;
+          in.h               = h;
+          in.y_port_stride   = y_port_stride;
+          in.y_symbol_stride = 50;
+          in.h_stride        = h_stride;
+
+          std::vector<cf_t>  packed_x(nof_symbols * layers * nof_re);
+          std::vector<float> packed_noise_var(layers * nof_re);
+          eq.equalize_mmse({packed_x, packed_noise_var}, m.input(), sigma2);
+          std::vector<cf_t>  x(packed_x.size());
+          std::vector<float> noise_var(packed_noise_var.size());
+          REQUIRE(eq.validate_mmse({x, noise_var}, in, sigma2).is_ok());
+          eq.equalize_mmse({x, noise_var}, in, sigma2);
+          CHECK(x == packed_x);
+          CHECK(noise_var == packed_noise_var);
+
+          const std::vector<cf_t> r = covariance_of(random_colouring(ports, 0.02, rng), ports);
+          eq.equalize_mmse_irc({packed_x, packed_noise_var}, m.input(), r, nof_re);
+          REQUIRE(eq.validate_mmse_irc({x, noise_var}, in, r, nof_re).is_ok());
+          eq.equalize_mmse_irc({x, noise_var}, in, r, nof_re);
+          CHECK(x == packed_x);
+          CHECK(noise_var == packed_noise_var);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("equalizer: a non-finite received value in one of several symbols marks its RE")
 {
   std::mt19937             rng(10);

@@ -6,6 +6,7 @@
 #include "airan/common/complex.h"
 #include "airan/common/status.h"
 
+#include <cstddef>
 #include <span>
 #include <vector>
 
@@ -34,11 +35,18 @@ struct equalizer_input {
   unsigned nof_layers   = 0;
   unsigned nof_re       = 0;
   unsigned nof_symbols  = 1;
-  /// y[symbol][rx][re]: received values (nof_symbols * nof_rx_ports * nof_re).
+  /// y[symbol][rx][re]: received values (nof_symbols * nof_rx_ports * nof_re when packed).
   std::span<const cf_t> y;
   /// H[rx][layer][re]: channel of each layer (precoding included) at each port, common to the symbols
-  /// (nof_rx_ports * nof_layers * nof_re).
+  /// (nof_rx_ports * nof_layers * nof_re when packed).
   std::span<const cf_t> h;
+  /// Distances in elements between the rows of y (one per port), between its symbols, and between the rows of h
+  /// (one per port and layer); 0: packed (nof_re, nof_rx_ports times the row distance, nof_re). Other distances let
+  /// the equaliser read a resource grid and a channel estimate in place: RE j of port rx in symbol l is then
+  /// y[l * y_symbol_stride + rx * y_port_stride + j], and only the elements so addressed must lie within the spans.
+  std::size_t y_port_stride   = 0;
+  std::size_t y_symbol_stride = 0;
+  std::size_t h_stride        = 0;
 };
 
 /// Equalised layers.
@@ -99,7 +107,8 @@ public:
 
   /// Checks an MMSE call: 1 <= nof_rx_ports, nof_layers <= nof_rx_ports, 1 <= nof_re, all within the
   /// configuration; 1 <= nof_symbols <= equalizer_max_nof_symbols; span sizes as documented in equalizer_input and
-  /// equalizer_output; rx_noise_var.size() 1 or nof_rx_ports.
+  /// equalizer_output (packed: exactly; with distances: covering every element addressed, row distances at least
+  /// nof_re); rx_noise_var.size() 1 or nof_rx_ports.
   status validate_mmse(const equalizer_output& out, const equalizer_input& in,
                        std::span<const float> rx_noise_var) const;
 
