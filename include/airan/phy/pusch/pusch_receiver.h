@@ -64,6 +64,16 @@ struct pusch_rx_result {
   pusch_stage_times_us times;
 };
 
+/// Intermediate results of the last receive(), valid until the next call: for test-vector references and checks.
+struct pusch_rx_intermediates {
+  /// Channel estimate of the allocation ([rx][layer][symbol][subcarrier]) with the noise statistics.
+  const channel_estimate* estimate = nullptr;
+  /// Equalized codeword symbols in codeword order (after layer demapping and DFT-s-OFDM inverse transform).
+  std::span<const cf_t> equalized_symbols;
+  /// LLRs of the codeword bits after descrambling, as given to the UL-SCH decoder (positive means 0).
+  std::span<const int8_t> llrs;
+};
+
 class pusch_receiver {
 public:
   explicit pusch_receiver(const pusch_receiver_config& config);
@@ -78,6 +88,9 @@ public:
   /// receives TBS/8 bytes. The PDU must pass validate().
   pusch_rx_result receive(std::span<uint8_t> tb_bytes, const_grid_view grid, const pusch_pdu& pdu,
                           const carrier_config& carrier) noexcept;
+
+  /// The intermediates of the last receive() (empty before the first).
+  pusch_rx_intermediates intermediates() const noexcept;
 
 private:
   struct impl;
