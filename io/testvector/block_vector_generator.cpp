@@ -165,15 +165,15 @@ status ofdm_demodulator_case(const std::string& path, const phy::carrier_config&
 
 status channel_estimator_case(const std::string& path, phy::channel_estimator_kind kind, uint64_t seed)
 {
-  // One layer, 24 PRB at 30 kHz, DM-RS type 1 on symbols 2 and 11, 2 rx ports, TDL-C 300 ns at 20 dB.
+  // One layer, 10 of 12 PRB at 30 kHz, DM-RS type 1 on symbols 2 and 11, 2 rx ports, TDL-C 300 ns at 20 dB.
   pusch_vector_spec spec;
   spec.carrier.numerology = 1;
-  spec.carrier.nof_prb = 24;
-  spec.carrier.bwp_size = 24;
+  spec.carrier.nof_prb = 12;
+  spec.carrier.bwp_size = 12;
   spec.carrier.cell_id = 3;
   spec.pdu.rnti = 0x4601;
-  spec.pdu.nof_prb = 20;
-  spec.pdu.prb_start = 2;
+  spec.pdu.nof_prb = 10;
+  spec.pdu.prb_start = 1;
   spec.pdu.mcs = 4;
   spec.nof_rx_ports = 2;
   phy::tdl_channel_config fading;
@@ -255,7 +255,7 @@ status generate_block_vectors(const std::string& dir, uint64_t seed, std::vector
     }
   }
   phy::carrier_config mu0{0, phy::cyclic_prefix::normal, 0, 25, 0, 25, 0.0};
-  phy::carrier_config mu1{1, phy::cyclic_prefix::normal, 0, 52, 0, 52, 3.5e9};
+  phy::carrier_config mu1{1, phy::cyclic_prefix::normal, 0, 24, 0, 24, 3.5e9};
   phy::carrier_config mu2_ecp{2, phy::cyclic_prefix::extended, 0, 24, 0, 24, 0.0};
   if (auto s = ofdm_demodulator_case(add("ofdm_demodulator_mu0"), mu0, 0, 1, rng); !s) {
     return s;

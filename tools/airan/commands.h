@@ -11,4 +11,7 @@ void add_demo_command(CLI::App& app);
 /// `airan run`: decodes test vectors and compares them with their expectations; sets exit_code (0: all passed).
 void add_run_command(CLI::App& app, int& exit_code);
 
+/// `airan tv generate`: writes test vectors from a scenario and block-level vectors from a seed.
+void add_tv_command(CLI::App& app);
+
 } // namespace airan::tools
