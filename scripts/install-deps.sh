@@ -10,6 +10,8 @@ packages=(
   nlohmann-json3-dev                                  # JSON reports
   libfftw3-dev                                        # CPU FFT (OFDM)
   libhdf5-dev                                         # test vectors
+  libyaml-cpp-dev                                     # simulation scenarios (YAML)
+  python3-matplotlib                                  # sweep plots (tools/scripts/plot_sweep.py)
 )
 
 missing=()
