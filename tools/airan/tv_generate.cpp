@@ -1,7 +1,12 @@
-// airan tv generate: writes test vectors (testvectors/FORMAT.md), block-level ones from a seed.
+// airan tv generate: writes test vectors (testvectors/FORMAT.md): the PUSCH vectors of a scenario, block-level ones
+// from a seed.
 
 #include "airan/io/testvector_generator.h"
 #include "commands.h"
+#include "sim/scenario.h"
+#include "sim/scenario_vectors.h"
+
+#include <filesystem>
 
 #include <cstdio>
 #include <memory>
@@ -26,6 +31,33 @@ void generate(const generate_options& opt)
     throw std::invalid_argument("give a scenario file, --blocks, or both");
   }
   std::vector<std::string> written;
+  if (!opt.scenario_path.empty()) {
+    sim::scenario sc;
+    if (auto s = sim::load_scenario(opt.scenario_path, sc); !s) {
+      throw std::invalid_argument(s.message());
+    }
+    std::vector<sim::named_vector_spec> specs;
+    if (auto s = sim::scenario_vector_specs(sc, specs); !s) {
+      throw std::invalid_argument(s.message());
+    }
+    std::filesystem::create_directories(opt.output_dir);
+    for (const auto& named : specs) {
+      io::pusch_vector v;
+      bool crc_ok = false;
+      if (auto s = io::generate_pusch_vector(named.spec, v, crc_ok); !s) {
+        throw std::runtime_error(named.file_name + ": " + s.message());
+      }
+      const std::string path = (std::filesystem::path(opt.output_dir) / named.file_name).string();
+      if (auto s = io::write_pusch_vector(path, v); !s) {
+        throw std::runtime_error(s.message());
+      }
+      if (!crc_ok) {
+        // Vectors below the decoding threshold are written (BLER studies want them) but would fail airan run.
+        std::fprintf(stderr, "airan: %s does not decode (CRC failure)\n", path.c_str());
+      }
+      written.push_back(path);
+    }
+  }
   if (opt.blocks) {
     if (auto s = io::generate_block_vectors(opt.output_dir, opt.seed, written); !s) {
       throw std::runtime_error(s.message());

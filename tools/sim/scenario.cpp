@@ -388,7 +388,7 @@ void parse_document(const YAML::Node& root, scenario& sc, std::string_view sourc
 {
   const yaml_map m(root, "", source);
   m.check_keys({"name", "description", "carrier", "rx_ports", "pdus", "channel", "harq", "snr_db", "payload_seed",
-                "seed"});
+                "seed", "input"});
   m.get_string("name", sc.name);
   m.get_string("description", sc.description);
   parse_carrier(yaml_map(m.required("carrier"), "carrier", source), sc.carrier);
@@ -432,6 +432,8 @@ void parse_document(const YAML::Node& root, scenario& sc, std::string_view sourc
   parse_snrs(m, sc.snrs_db);
   m.get_uint("payload_seed", sc.payload_seed, 0, std::numeric_limits<uint64_t>::max());
   m.get_uint("seed", sc.seed, 0, std::numeric_limits<uint64_t>::max());
+  m.get_enum("input", sc.input, std::map<std::string, signal_input>{{"grid", signal_input::grid},
+                                                                     {"time_domain", signal_input::time_domain}});
 }
 
 } // namespace

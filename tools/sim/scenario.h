@@ -44,6 +44,14 @@ struct harq_scenario {
   std::array<unsigned, 4> rv_sequence = {0, 2, 3, 1};
 };
 
+/// How test vectors of the scenario carry the received signal (airan tv generate; testvectors/FORMAT.md).
+enum class signal_input : uint8_t {
+  /// Frequency-domain resource grid (kind pusch_grid).
+  grid,
+  /// Time-domain IQ samples of the slot, OFDM-modulated before the channel (kind pusch_time_domain).
+  time_domain,
+};
+
 struct scenario {
   std::string name;
   std::string description;
@@ -59,6 +67,8 @@ struct scenario {
   /// Seeds of the transport block contents and of the channel realisations and noise.
   uint64_t payload_seed = 1;
   uint64_t seed = 1;
+  /// Key `input`: grid or time_domain.
+  signal_input input = signal_input::grid;
 };
 
 /// Largest |timing offset| accepted, seconds.
