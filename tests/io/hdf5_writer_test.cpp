@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <unistd.h>
+
 using namespace airan;
 using airan::io::hdf5_file;
 using airan::io::hdf5_writer;
@@ -16,7 +18,9 @@ namespace {
 
 std::string temp_path(const std::string& name)
 {
-  return (std::filesystem::temp_directory_path() / ("airan_hdf5_writer_" + name)).string();
+  // The process id keeps test processes running in parallel apart.
+  const std::string prefix = "airan_hdf5_writer_" + std::to_string(getpid()) + "_";
+  return (std::filesystem::temp_directory_path() / (prefix + name)).string();
 }
 
 std::string file_bytes(const std::string& path)

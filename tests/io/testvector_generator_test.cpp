@@ -8,13 +8,17 @@
 #include <fstream>
 #include <iterator>
 
+#include <unistd.h>
+
 using namespace airan;
 
 namespace {
 
 std::string temp_path(const std::string& name)
 {
-  return (std::filesystem::temp_directory_path() / ("airan_tv_generator_" + name)).string();
+  // The process id keeps test processes running in parallel apart.
+  const std::string prefix = "airan_tv_generator_" + std::to_string(getpid()) + "_";
+  return (std::filesystem::temp_directory_path() / (prefix + name)).string();
 }
 
 std::string file_bytes(const std::string& path)
@@ -55,7 +59,7 @@ io::pusch_vector generate(const io::pusch_vector_spec& spec, bool& crc_ok)
 
 } // namespace
 
-TEST_CASE("test-vector generator: two runs of one spec write identical files; other seeds change the data")
+TEST_CASE("test-vector generator: two runs of one spec write identical files, other seeds change the data")
 {
   for (const auto input : {io::pusch_input::grid, io::pusch_input::time_domain}) {
     CAPTURE(static_cast<int>(input));

@@ -12,6 +12,8 @@
 #include <functional>
 #include <iterator>
 
+#include <unistd.h>
+
 using namespace airan;
 
 namespace {
@@ -20,7 +22,9 @@ const std::string dir = AIRAN_TESTVECTOR_DIR;
 
 std::string temp_path(const std::string& name)
 {
-  return (std::filesystem::temp_directory_path() / ("airan_tv_writer_" + name)).string();
+  // The process id keeps test processes running in parallel apart.
+  const std::string prefix = "airan_tv_writer_" + std::to_string(getpid()) + "_";
+  return (std::filesystem::temp_directory_path() / (prefix + name)).string();
 }
 
 std::string file_bytes(const std::string& path)

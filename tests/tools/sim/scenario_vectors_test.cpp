@@ -60,7 +60,7 @@ TEST_CASE("Scenario vectors: one spec per PDU and SNR with distinct seeds and na
   CHECK(first.tb_bits == second.tb_bits);
 }
 
-TEST_CASE("Scenario vectors: input defaults to grid; unknown inputs and offsets are rejected")
+TEST_CASE("Scenario vectors: input defaults to grid, unknown inputs and offsets are rejected")
 {
   std::string text = two_snrs;
   text.replace(text.find("input: time_domain"), 18, "input: pcap");
