@@ -231,7 +231,7 @@ status pusch_receiver::validate(const pusch_pdu& pdu, const carrier_config& carr
 }
 
 pusch_rx_result pusch_receiver::receive(std::span<uint8_t> tb_bytes, const_grid_view grid, const pusch_pdu& pdu,
-                                        const carrier_config& carrier) noexcept
+                                        const carrier_config& carrier, std::span<ulsch_cb_result> cb_results) noexcept
 {
   pusch_rx_result result;
   pusch_dmrs_pattern pattern;
@@ -266,7 +266,7 @@ pusch_rx_result pusch_receiver::receive(std::span<uint8_t> tb_bytes, const_grid_
   descramble_llrs(llrs, pusch_scrambling_cinit(static_cast<uint16_t>(pdu.rnti), static_cast<uint16_t>(pdu.n_id)));
   times.demapping += lap_us(lap);
 
-  const auto decoded = d.decoder.decode(tb_bytes, llrs, cw.ulsch, pdu.harq_id, pdu.new_data);
+  const auto decoded = d.decoder.decode(tb_bytes, llrs, cw.ulsch, pdu.harq_id, pdu.new_data, cb_results);
   times.decoding = lap_us(lap);
   times.total = std::chrono::duration<float, std::micro>(lap - start).count();
   result.tb_crc_ok = decoded.tb_crc_ok;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 
 namespace airan::phy {
 
@@ -15,8 +16,20 @@ unsigned nof_cbs_for(unsigned max_tbs)
 {
   ldpc_segmentation s{};
   // The BG1 segmentation of the largest TBS has the most code blocks; fall back to the bound when invalid.
-  return compute_ldpc_segmentation(s, max_tbs, ldpc_base_graph::bg1) ? s.nof_cbs + 1 : detail::max_ulsch_nof_cbs;
+  return compute_ldpc_segmentation(s, max_tbs, ldpc_base_graph::bg1) ? s.nof_cbs + 1 : max_nof_code_blocks;
 }
+
+/// Whether a code block's soft buffer holds anything received: a non-zero LLR outside the filler bits, which rate
+/// dematching sets to their known value (TS 38.212 5.3.2: c_k, k = K'..K-1, sit at k - 2 Z_c of the buffer).
+bool has_information(std::span<const int8_t> soft, const ldpc_segmentation& s)
+{
+  const std::size_t filler_begin = std::min<std::size_t>(s.k_prime - 2 * s.lifting_size, soft.size());
+  const std::size_t filler_end = std::min<std::size_t>(s.k - 2 * s.lifting_size, soft.size());
+  const auto nonzero = [](int8_t llr) { return llr != 0; };
+  return std::any_of(soft.begin(), soft.begin() + filler_begin, nonzero) ||
+         std::any_of(soft.begin() + filler_end, soft.end(), nonzero);
+}
+
 } // namespace
 
 ulsch_decoder::ulsch_decoder(unsigned max_tbs, unsigned nof_harq_processes, const ldpc_decoder_config& ldpc_config,
@@ -24,12 +37,13 @@ ulsch_decoder::ulsch_decoder(unsigned max_tbs, unsigned nof_harq_processes, cons
     : max_tbs_(std::min(max_tbs, max_transport_block_size)),
       ldpc_config_(ldpc_config),
       decoder_(simd_level),
-      harq_(nof_harq_processes, std::min(nof_cbs_for(max_tbs_), detail::max_ulsch_nof_cbs)),
-      max_cbs_(std::min(nof_cbs_for(max_tbs_), detail::max_ulsch_nof_cbs)),
+      harq_(nof_harq_processes, std::min(nof_cbs_for(max_tbs_), max_nof_code_blocks)),
+      max_cbs_(std::min(nof_cbs_for(max_tbs_), max_nof_code_blocks)),
       max_cb_bits_(max_k)
 {
   cb_bits_.resize(std::size_t{nof_harq_processes} * max_cbs_ * max_cb_bits_);
   cb_crc_ok_.resize(max_cbs_);
+  cb_has_information_.resize(max_cbs_);
   e_per_cb_.resize(max_cbs_);
 }
 
@@ -39,7 +53,7 @@ status ulsch_decoder::validate(const ulsch_config& config, unsigned harq_id) con
     return s;
   }
   ldpc_segmentation segmentation{};
-  std::array<unsigned, detail::max_ulsch_nof_cbs> e{};
+  std::array<unsigned, max_nof_code_blocks> e{};
   if (auto s = detail::plan_ulsch(segmentation, std::span(e).first(max_cbs_), config, max_tbs_); !s) {
     return s;
   }
@@ -54,7 +68,8 @@ status ulsch_decoder::validate(const ulsch_config& config, unsigned harq_id) con
 }
 
 ulsch_decode_result ulsch_decoder::decode(std::span<uint8_t> tb_bytes, std::span<const int8_t> llrs,
-                                          const ulsch_config& config, unsigned harq_id, bool new_data) noexcept
+                                          const ulsch_config& config, unsigned harq_id, bool new_data,
+                                          std::span<ulsch_cb_result> cb_results) noexcept
 {
   ulsch_decode_result result;
   ldpc_segmentation segmentation{};
@@ -62,6 +77,8 @@ ulsch_decode_result ulsch_decoder::decode(std::span<uint8_t> tb_bytes, std::span
     return result;
   }
   result.nof_cbs = segmentation.nof_cbs;
+  assert(cb_results.empty() || cb_results.size() >= segmentation.nof_cbs);
+  std::fill_n(cb_results.begin(), std::min<std::size_t>(cb_results.size(), segmentation.nof_cbs), ulsch_cb_result{});
   const unsigned k = segmentation.k;
   auto process_bits = std::span(cb_bits_).subspan(std::size_t{harq_id} * max_cbs_ * max_cb_bits_,
                                                    std::size_t{segmentation.nof_cbs} * k);
@@ -69,6 +86,7 @@ ulsch_decode_result ulsch_decoder::decode(std::span<uint8_t> tb_bytes, std::span
     (void)harq_.reset(harq_id);
   }
 
+  std::fill_n(cb_has_information_.begin(), segmentation.nof_cbs, uint8_t{1});
   std::size_t offset = 0;
   for (unsigned r = 0; r < segmentation.nof_cbs; ++r) {
     const auto params = detail::cb_rate_match_params(segmentation, config, e_per_cb_[r]);
@@ -84,11 +102,20 @@ ulsch_decode_result ulsch_decoder::decode(std::span<uint8_t> tb_bytes, std::span
     (void)harq_.record_cb_transmission(harq_id, r, length, first);
 
     auto cb = process_bits.subspan(std::size_t{r} * k, k);
-    const auto decoded = decoder_.decode(cb, soft.first(harq_.cb_valid_length(harq_id, r)), segmentation.graph,
-                                         segmentation.lifting_size, ldpc_config_);
+    const auto received = soft.first(harq_.cb_valid_length(harq_id, r));
+    // Soft bits that are zero but for the fillers (nothing received, e.g. an empty allocation) would decode to the
+    // all-zero codeword, whose CRCs (zero initial value, TS 38.212 5.1) pass: such a code block fails instead.
+    cb_has_information_[r] = has_information(received, segmentation) ? 1 : 0;
+    if (cb_has_information_[r] == 0) {
+      continue;
+    }
+    const auto decoded = decoder_.decode(cb, received, segmentation.graph, segmentation.lifting_size, ldpc_config_);
     result.total_iterations += decoded.nof_iterations;
     result.max_iterations = std::max(result.max_iterations, decoded.nof_iterations);
     ++result.nof_cbs_decoded;
+    if (!cb_results.empty()) {
+      cb_results[r].nof_iterations = decoded.nof_iterations;
+    }
     if (segmentation.nof_cbs > 1 && check_code_block_crc(cb.first(segmentation.k_prime), segmentation)) {
       (void)harq_.set_cb_crc_ok(harq_id, r, true);
     }
@@ -97,7 +124,15 @@ ulsch_decode_result ulsch_decoder::decode(std::span<uint8_t> tb_bytes, std::span
   const auto deseg = desegment_transport_block(tb_bytes, process_bits, segmentation,
                                                std::span(cb_crc_ok_).first(segmentation.nof_cbs));
   result.tb_crc_ok = deseg.tb_crc_ok;
-  result.nof_cb_crc_ok = deseg.nof_cb_crc_ok;
+  result.nof_cb_crc_ok = 0;
+  for (unsigned r = 0; r < segmentation.nof_cbs; ++r) {
+    const bool ok = cb_crc_ok_[r] != 0 && cb_has_information_[r] != 0;
+    result.tb_crc_ok = result.tb_crc_ok && cb_has_information_[r] != 0;
+    result.nof_cb_crc_ok += ok ? 1 : 0;
+    if (!cb_results.empty()) {
+      cb_results[r].crc_ok = ok;
+    }
+  }
   return result;
 }
 

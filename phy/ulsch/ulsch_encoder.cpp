@@ -10,7 +10,7 @@ namespace airan::phy {
 
 ulsch_encoder::ulsch_encoder(unsigned max_tbs)
     : max_tbs_(std::min(max_tbs, max_transport_block_size)),
-      cb_bits_(std::size_t{detail::max_ulsch_nof_cbs} * ldpc_info_length(ldpc_base_graph::bg1, 384)),
+      cb_bits_(std::size_t{max_nof_code_blocks} * ldpc_info_length(ldpc_base_graph::bg1, 384)),
       codeword_d_(ldpc_codeword_length(ldpc_base_graph::bg1, 384))
 {
 }
@@ -18,7 +18,7 @@ ulsch_encoder::ulsch_encoder(unsigned max_tbs)
 status ulsch_encoder::validate(const ulsch_config& config) const
 {
   ldpc_segmentation segmentation{};
-  std::array<unsigned, detail::max_ulsch_nof_cbs> e{};
+  std::array<unsigned, max_nof_code_blocks> e{};
   if (auto s = detail::plan_ulsch(segmentation, e, config, max_tbs_); !s) {
     return s;
   }

@@ -10,9 +10,6 @@
 
 namespace airan::phy::detail {
 
-/// Most code blocks of a UL-SCH transport block: largest TBS plus CRC over the smallest BG1 code block payload.
-inline constexpr unsigned max_ulsch_nof_cbs = (max_transport_block_size + 24 + (8448 - 24) - 1) / (8448 - 24);
-
 /// Segmentation (TS 38.212 6.2.2, 6.2.3) and rate-matching lengths E_r (6.2.5) of a transmission.
 inline status plan_ulsch(ldpc_segmentation& segmentation, std::span<unsigned> e_per_cb, const ulsch_config& config,
                          unsigned max_tbs)

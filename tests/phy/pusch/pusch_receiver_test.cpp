@@ -1,7 +1,6 @@
-// The PUSCH receiver: reference grids of an independent implementation, loopback through the transmitter twin with
-// AWGN, and PDU validation.
+// The PUSCH receiver: reference grids of an independent implementation, noise-free loopback through the transmitter
+// twin, and PDU validation (BLER over AWGN: pusch_bler_test.cpp).
 #include "airan/common/bit_packing.h"
-#include "airan/phy/channel/impairments.h"
 #include "airan/phy/pusch/pusch_codeword.h"
 #include "airan/phy/pusch/pusch_receiver.h"
 #include "airan/phy/pusch/pusch_transmitter.h"
@@ -114,43 +113,6 @@ TEST_CASE("PUSCH receiver: noise-free loopback over layers, DM-RS configurations
     CHECK(result.tb_crc_ok);
     CHECK(decoded == tb);
   }
-}
-
-TEST_CASE("PUSCH receiver: BLER falls with SNR over AWGN (16QAM R 0.54, 2 RX, 1 layer)")
-{
-  carrier_config carrier;
-  carrier.nof_prb = 52;
-  carrier.bwp_size = 52;
-  pusch_pdu pdu;
-  pdu.rnti = 1;
-  pdu.nof_prb = 52;
-  pdu.table = mcs_table::qam64;
-  pdu.mcs = 14;
-  pusch_transmitter tx(52, 1);
-  pusch_receiver rx({52, 2, 1, 1, channel_estimator_kind::lmmse, equalizer_kind::mmse, {}});
-  REQUIRE(rx.validate(pdu, carrier, 2).is_ok());
-  std::mt19937 rng(8);
-  awgn_generator awgn(9);
-  auto errors_at = [&](double snr_db) {
-    unsigned errors = 0;
-    for (unsigned t = 0; t < 20; ++t) {
-      std::vector<cf_t> one;
-      const auto tb = transmit(tx, one, pdu, carrier, rng);
-      // The same transmitted port on two receive antennas, independent noise.
-      std::vector<cf_t> grid(one);
-      grid.insert(grid.end(), one.begin(), one.end());
-      awgn.add(grid, static_cast<float>(awgn_noise_variance(snr_db, 1.0)));
-      std::vector<uint8_t> decoded(tb.size());
-      const auto r = rx.receive(decoded, {grid.data(), 2, 14, 12 * 52}, pdu, carrier);
-      errors += (r.tb_crc_ok && decoded == tb) ? 0 : 1;
-    }
-    return errors;
-  };
-  // 16QAM at R = 0.54 needs about 7 dB per antenna without combining; two antennas give 3 dB of array gain.
-  CHECK(errors_at(-2.0) == 20);
-  CHECK(errors_at(1.0) >= 10);
-  CHECK(errors_at(8.0) == 0);
-  CHECK(errors_at(12.0) == 0);
 }
 
 TEST_CASE("PUSCH receiver: invalid PDUs are rejected with a message")

@@ -139,3 +139,58 @@ TEST_CASE("UL-SCH: BLER falls with SNR over AWGN (QPSK, R about 1/2, several cod
   CHECK(errors_at(4.0) == 0);
   CHECK(errors_at(6.0) == 0);
 }
+
+TEST_CASE("UL-SCH: per code block results, and all-zero LLRs (nothing received) fail instead of passing the CRC")
+{
+  // The all-zero codeword is a valid LDPC codeword with valid CRCs: a decoder that ran on zero LLRs would report it.
+  const unsigned tbs = 20496; // three BG1 code blocks
+  const ulsch_config config{tbs, 0.5f, 2, 1, 41472, 0, std::nullopt};
+  ulsch_encoder encoder;
+  ulsch_decoder decoder(tbs, 1, ldpc_decoder_config{});
+  std::mt19937 rng(5);
+  const auto tb = random_tb(tbs, rng);
+  std::vector<uint8_t> cw(config.nof_coded_bits);
+  encoder.encode(cw, tb, config);
+  std::vector<int8_t> llrs(cw.size());
+  for (std::size_t i = 0; i < cw.size(); ++i) {
+    llrs[i] = cw[i] ? -100 : 100;
+  }
+  std::vector<uint8_t> out(tbs / 8);
+  std::vector<ulsch_cb_result> cbs(4, {false, 99});
+  auto r = decoder.decode(out, llrs, config, 0, true, cbs);
+  CHECK(r.tb_crc_ok);
+  CHECK(out == tb);
+  REQUIRE(r.nof_cbs == 3);
+  for (unsigned c = 0; c < 3; ++c) {
+    CHECK(cbs[c].crc_ok);
+    CHECK(cbs[c].nof_iterations >= 1);
+    CHECK(cbs[c].nof_iterations <= r.max_iterations);
+  }
+  CHECK(cbs[3].nof_iterations == 99); // beyond C: untouched
+
+  // Code block 1 erased: it fails, the others pass, the TB fails.
+  std::fill(llrs.begin() + 41472 / 3, llrs.begin() + 2 * 41472 / 3, int8_t{0});
+  r = decoder.decode(out, llrs, config, 0, true, cbs);
+  CHECK_FALSE(r.tb_crc_ok);
+  CHECK(r.nof_cb_crc_ok == 2);
+  CHECK(cbs[0].crc_ok);
+  CHECK_FALSE(cbs[1].crc_ok);
+  CHECK(cbs[1].nof_iterations == 0);
+  CHECK(cbs[2].crc_ok);
+
+  // Nothing received at all.
+  std::fill(llrs.begin(), llrs.end(), int8_t{0});
+  r = decoder.decode(out, llrs, config, 0, true, cbs);
+  CHECK_FALSE(r.tb_crc_ok);
+  CHECK(r.nof_cb_crc_ok == 0);
+  CHECK(r.nof_cbs_decoded == 0);
+
+  // A single code block of zeros.
+  const ulsch_config small{1024, 0.5f, 2, 1, 2400, 0, std::nullopt};
+  std::vector<int8_t> zeros(small.nof_coded_bits, 0);
+  std::vector<uint8_t> small_out(small.tbs / 8);
+  r = decoder.decode(small_out, zeros, small, 0, true, cbs);
+  CHECK(r.nof_cbs == 1);
+  CHECK_FALSE(r.tb_crc_ok);
+  CHECK_FALSE(cbs[0].crc_ok);
+}

@@ -14,6 +14,10 @@ namespace airan::phy {
 /// 4 layers: N_info = 1270912.5, N'_info = 1277952, C = 152, TBS = 1277992).
 inline constexpr unsigned max_transport_block_size = 1277992;
 
+/// Most code blocks of one transport block: the largest TBS plus its CRC over the smallest BG1 code block payload
+/// K_cb - L = 8448 - 24 (TS 38.212 5.2.2).
+inline constexpr unsigned max_nof_code_blocks = (max_transport_block_size + 24 + (8448 - 24) - 1) / (8448 - 24);
+
 /// LDPC base graph of a transport block, TS 38.212 6.2.2 (PUSCH) and 7.2.2 (PDSCH): BG2 if A <= 292, or if
 /// A <= 3824 and R <= 0.67, or if R <= 0.25; BG1 otherwise. tbs is A in bits, code_rate is R.
 ldpc_base_graph select_ldpc_base_graph(unsigned tbs, float code_rate) noexcept;

@@ -9,6 +9,7 @@
 #include "airan/phy/common/resource_grid.h"
 #include "airan/phy/pusch/channel_estimator.h"
 #include "airan/phy/pusch/pusch_pdu.h"
+#include "airan/phy/ulsch/ulsch_decoder.h"
 
 #include <cstdint>
 #include <memory>
@@ -85,9 +86,10 @@ public:
   status validate(const pusch_pdu& pdu, const carrier_config& carrier, unsigned nof_rx_ports) const;
 
   /// Decodes one PUSCH from the grid (all receive ports, the BWP's subcarriers, the slot's symbols). tb_bytes
-  /// receives TBS/8 bytes. The PDU must pass validate().
+  /// receives TBS/8 bytes. cb_results, when not empty, receives the CRC and LDPC iterations of each code block (at
+  /// least pusch_rx_result::nof_cbs entries; max_nof_code_blocks always suffices). The PDU must pass validate().
   pusch_rx_result receive(std::span<uint8_t> tb_bytes, const_grid_view grid, const pusch_pdu& pdu,
-                          const carrier_config& carrier) noexcept;
+                          const carrier_config& carrier, std::span<ulsch_cb_result> cb_results = {}) noexcept;
 
   /// The intermediates of the last receive() (empty before the first).
   pusch_rx_intermediates intermediates() const noexcept;

@@ -25,6 +25,15 @@ struct ulsch_decode_result {
   unsigned nof_cbs_decoded = 0;
 };
 
+/// Outcome of one code block of a transmission.
+struct ulsch_cb_result {
+  /// The code block CRC24B matches (TS 38.212 5.2.2; with a single code block, the transport block CRC), in this
+  /// transmission or, with HARQ, an earlier one.
+  bool crc_ok = false;
+  /// LDPC iterations spent on it in this call; 0 when it was already correct from an earlier transmission.
+  unsigned nof_iterations = 0;
+};
+
 class ulsch_decoder {
 public:
   /// Allocates HARQ soft buffers for nof_harq_processes processes and transport blocks of up to max_tbs bits.
@@ -35,9 +44,11 @@ public:
 
   /// Decodes one transmission of a transport block. llrs: the G descrambled LLRs (positive = bit 0);
   /// tb_bytes receives A/8 bytes. new_data: first transmission (clears the HARQ process), else the soft bits are
-  /// combined with the earlier transmissions of harq_id. config must pass validate().
+  /// combined with the earlier transmissions of harq_id. A code block whose (combined) soft bits are all zero carries
+  /// nothing and fails without decoding. config must pass validate(). cb_results, when not empty,
+  /// receives one entry per code block (its size must be at least the number of code blocks C).
   ulsch_decode_result decode(std::span<uint8_t> tb_bytes, std::span<const int8_t> llrs, const ulsch_config& config,
-                             unsigned harq_id, bool new_data) noexcept;
+                             unsigned harq_id, bool new_data, std::span<ulsch_cb_result> cb_results = {}) noexcept;
 
   const ldpc_decoder& ldpc() const { return decoder_; }
 
@@ -49,6 +60,8 @@ private:
   /// Decoded systematic bits per HARQ process (C_max x K_max), kept so that correct code blocks need no redecoding.
   std::vector<uint8_t> cb_bits_;
   std::vector<uint8_t> cb_crc_ok_;
+  /// Per code block of the current call: 0 when its soft bits were all zero (not decoded, counted as failed).
+  std::vector<uint8_t> cb_has_information_;
   std::vector<unsigned> e_per_cb_;
   unsigned max_cbs_;
   unsigned max_cb_bits_;
