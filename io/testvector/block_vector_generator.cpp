@@ -44,8 +44,8 @@ std::vector<int8_t> bpsk_llrs(std::span<const uint8_t> bits, double es_n0_db, ui
   return llrs;
 }
 
-status ldpc_decoder_case(const std::string& path, phy::ldpc_base_graph graph, unsigned lifting_size,
-                         unsigned nof_llrs, double es_n0_db, std::mt19937_64& rng)
+status ldpc_decoder_case(const std::string& path, phy::ldpc_base_graph graph, unsigned lifting_size, unsigned nof_llrs,
+                         double es_n0_db, std::mt19937_64& rng)
 {
   ldpc_decoder_vector v;
   v.source = block_source;
@@ -148,7 +148,8 @@ status ofdm_demodulator_case(const std::string& path, const phy::carrier_config&
   phy::ofdm_modulator modulator({carrier, v.fft_size, phy::ofdm_fft_planning::estimate});
   const auto& numerology = modulator.numerology();
   // The expected grid is the modulator's input: QPSK on every subcarrier of every symbol.
-  const std::size_t grid_size = std::size_t{nof_ports} * numerology.nof_symbols_per_slot() * numerology.nof_subcarriers();
+  const std::size_t grid_size =
+      std::size_t{nof_ports} * numerology.nof_symbols_per_slot() * numerology.nof_subcarriers();
   v.grid.resize(grid_size);
   phy::modulate(v.grid, random_bits(rng, 2 * grid_size), phy::modulation_scheme::qpsk);
   const std::size_t length = numerology.slot_length(slot);
@@ -206,8 +207,8 @@ status channel_estimator_case(const std::string& path, phy::channel_estimator_ki
     return s;
   }
   phy::channel_estimate estimate(config);
-  estimator->estimate(estimate, {v.grid.data(), v.nof_rx_ports, received.nof_symbols, received.nof_subcarriers},
-                      v.pdu, v.carrier, pattern);
+  estimator->estimate(estimate, {v.grid.data(), v.nof_rx_ports, received.nof_symbols, received.nof_subcarriers}, v.pdu,
+                      v.carrier, pattern);
   const auto channel = estimate.all_channels();
   v.channel = {{channel.begin(), channel.end()},
                {estimate.nof_rx_ports(), estimate.nof_layers(), estimate.nof_symbols(), estimate.nof_subcarriers()},
@@ -232,13 +233,13 @@ status generate_block_vectors(const std::string& dir, uint64_t seed, std::vector
     return names.back();
   };
   // BG1 at R = 1/2 and BG2 at R = 1/3, a little above their waterfalls so that decoding takes several iterations.
-  if (auto s = ldpc_decoder_case(add("ldpc_decoder_bg1_z64"), phy::ldpc_base_graph::bg1, 64, 2 * 22 * 64 - 2 * 64,
-                                 2.0, rng);
+  if (auto s =
+          ldpc_decoder_case(add("ldpc_decoder_bg1_z64"), phy::ldpc_base_graph::bg1, 64, 2 * 22 * 64 - 2 * 64, 2.0, rng);
       !s) {
     return s;
   }
-  if (auto s = ldpc_decoder_case(add("ldpc_decoder_bg2_z32"), phy::ldpc_base_graph::bg2, 32, 3 * 10 * 32 - 2 * 32,
-                                 -1.0, rng);
+  if (auto s = ldpc_decoder_case(add("ldpc_decoder_bg2_z32"), phy::ldpc_base_graph::bg2, 32, 3 * 10 * 32 - 2 * 32, -1.0,
+                                 rng);
       !s) {
     return s;
   }
@@ -246,9 +247,9 @@ status generate_block_vectors(const std::string& dir, uint64_t seed, std::vector
     return s;
   }
   const std::pair<phy::modulation_scheme, const char*> modulations[] = {{phy::modulation_scheme::qpsk, "qpsk"},
-                                                                         {phy::modulation_scheme::qam16, "qam16"},
-                                                                         {phy::modulation_scheme::qam64, "qam64"},
-                                                                         {phy::modulation_scheme::qam256, "qam256"}};
+                                                                        {phy::modulation_scheme::qam16, "qam16"},
+                                                                        {phy::modulation_scheme::qam64, "qam64"},
+                                                                        {phy::modulation_scheme::qam256, "qam256"}};
   for (const auto& [modulation, name] : modulations) {
     if (auto s = soft_demapper_case(add(std::string("soft_demapper_") + name), modulation, rng); !s) {
       return s;

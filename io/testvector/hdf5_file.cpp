@@ -161,8 +161,7 @@ status read_integers(hid_t file, const std::string& path, const std::string& nam
   }
   const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(item.space.get()));
   std::vector<int64_t> wide(count);
-  if (count != 0 &&
-      H5Dread(item.object.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, wide.data()) < 0) {
+  if (count != 0 && H5Dread(item.object.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, wide.data()) < 0) {
     return status::error(path + ": cannot read dataset '" + name + "' (corrupt data?)");
   }
   values = std::move(wide);

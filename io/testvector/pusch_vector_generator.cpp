@@ -129,8 +129,8 @@ status time_channel(const pusch_vector_spec& spec, unsigned fft_size, std::vecto
   for (const auto& span : tx_spans) {
     slot_spans.push_back(span.first(length));
   }
-  modulator.modulate(slot_spans,
-                     {carrier_grid.data(), nof_tx, nof_symbols, numerology.nof_subcarriers()}, spec.pdu.slot);
+  modulator.modulate(slot_spans, {carrier_grid.data(), nof_tx, nof_symbols, numerology.nof_subcarriers()},
+                     spec.pdu.slot);
   samples.assign(std::size_t{nof_rx} * length, cf_t{});
   if (!channel) {
     for (unsigned r = 0; r < nof_rx; ++r) {
@@ -249,8 +249,13 @@ status generate_pusch_vector(const pusch_vector_spec& spec, pusch_vector& out, b
   if (auto s = pusch_vector_grid(v, rx_grid); !s) {
     return s;
   }
-  phy::pusch_receiver receiver({spec.carrier.bwp_size, spec.nof_rx_ports, spec.pdu.nof_layers, 1,
-                                phy::channel_estimator_kind::ls_linear, phy::equalizer_kind::mmse, {}});
+  phy::pusch_receiver receiver({spec.carrier.bwp_size,
+                                spec.nof_rx_ports,
+                                spec.pdu.nof_layers,
+                                1,
+                                phy::channel_estimator_kind::ls_linear,
+                                phy::equalizer_kind::mmse,
+                                {}});
   if (auto s = receiver.validate(spec.pdu, spec.carrier, spec.nof_rx_ports); !s) {
     return s;
   }
@@ -262,10 +267,10 @@ status generate_pusch_vector(const pusch_vector_spec& spec, pusch_vector& out, b
     const auto im = receiver.intermediates();
     const auto& est = *im.estimate;
     const auto channel = est.all_channels();
-    v.channel_estimate = tv_reference<cf_t>{
-        {channel.begin(), channel.end()},
-        {est.nof_rx_ports(), est.nof_layers(), est.nof_symbols(), est.nof_subcarriers()},
-        reference_tolerance};
+    v.channel_estimate =
+        tv_reference<cf_t>{{channel.begin(), channel.end()},
+                           {est.nof_rx_ports(), est.nof_layers(), est.nof_symbols(), est.nof_subcarriers()},
+                           reference_tolerance};
     v.equalized_symbols = tv_reference<cf_t>{
         {im.equalized_symbols.begin(), im.equalized_symbols.end()}, {im.equalized_symbols.size()}, reference_tolerance};
     v.llrs = tv_reference<int8_t>{{im.llrs.begin(), im.llrs.end()}, {im.llrs.size()}, llr_reference_tolerance};

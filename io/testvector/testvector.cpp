@@ -84,12 +84,12 @@ status write_ulsch_coding_vector(const std::string& path, const ulsch_coding_vec
 const char* pusch_kind_name(pusch_input input)
 {
   switch (input) {
-    case pusch_input::grid:
-      return "pusch_grid";
-    case pusch_input::time_domain:
-      return "pusch_time_domain";
-    case pusch_input::fronthaul_pcap:
-      return "pusch_fronthaul";
+  case pusch_input::grid:
+    return "pusch_grid";
+  case pusch_input::time_domain:
+    return "pusch_time_domain";
+  case pusch_input::fronthaul_pcap:
+    return "pusch_fronthaul";
   }
   return "";
 }
@@ -110,7 +110,7 @@ status load_pusch_vector(const std::string& path, pusch_vector& out)
   }
   field_reader r(f);
   pusch_vector v;
-  v.input = kind == "pusch_grid" ? pusch_input::grid
+  v.input = kind == "pusch_grid"          ? pusch_input::grid
             : kind == "pusch_time_domain" ? pusch_input::time_domain
                                           : pusch_input::fronthaul_pcap;
   v.source = r.text("source");
@@ -168,7 +168,8 @@ status load_pusch_vector(const std::string& path, pusch_vector& out)
     }
     v.channel_estimate = r.complex_reference(
         "channel_estimate", {v.nof_ports, v.pdu.nof_layers, v.pdu.nof_symbols, std::size_t{12} * v.pdu.nof_prb});
-    v.equalized_symbols = r.complex_reference("equalized_symbols", {std::size_t{cw.nof_re_per_layer} * v.pdu.nof_layers});
+    v.equalized_symbols =
+        r.complex_reference("equalized_symbols", {std::size_t{cw.nof_re_per_layer} * v.pdu.nof_layers});
     v.llrs = r.int8_reference("llrs", {cw.nof_coded_bits});
   }
   if (!r.ok()) {
@@ -193,19 +194,19 @@ status write_pusch_vector(const std::string& path, const pusch_vector& v)
   w.u32("tbs", v.tbs);
   w.u8s("tb_bits", v.tb_bits);
   switch (v.input) {
-    case pusch_input::grid:
-      w.complexes("grid", v.grid, {v.nof_ports, v.nof_symbols, v.nof_subcarriers});
-      break;
-    case pusch_input::time_domain: {
-      w.u32("fft_size", v.fft_size);
-      w.f64("sample_rate_hz", v.fft_size * 15.0e3 * (1U << v.carrier.numerology));
-      w.complexes("samples", v.samples, {v.nof_ports, v.nof_ports == 0 ? 0 : v.samples.size() / v.nof_ports});
-      break;
-    }
-    case pusch_input::fronthaul_pcap:
-      w.text("pcap_file", v.pcap_file);
-      w.u32("nof_rx_ports", v.nof_ports);
-      break;
+  case pusch_input::grid:
+    w.complexes("grid", v.grid, {v.nof_ports, v.nof_symbols, v.nof_subcarriers});
+    break;
+  case pusch_input::time_domain: {
+    w.u32("fft_size", v.fft_size);
+    w.f64("sample_rate_hz", v.fft_size * 15.0e3 * (1U << v.carrier.numerology));
+    w.complexes("samples", v.samples, {v.nof_ports, v.nof_ports == 0 ? 0 : v.samples.size() / v.nof_ports});
+    break;
+  }
+  case pusch_input::fronthaul_pcap:
+    w.text("pcap_file", v.pcap_file);
+    w.u32("nof_rx_ports", v.nof_ports);
+    break;
   }
   w.complex_reference("channel_estimate", v.channel_estimate);
   w.complex_reference("equalized_symbols", v.equalized_symbols);

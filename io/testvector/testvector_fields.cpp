@@ -255,8 +255,8 @@ void read_pusch_config(field_reader& r, phy::carrier_config& carrier, phy::pusch
   pdu.nof_prb = r.u32("nof_prb");
   pdu.start_symbol = r.u32("start_symbol");
   pdu.nof_symbols = r.u32("nof_symbols");
-  pdu.mapping = r.choice("mapping_type", {"A", "B"}) == 0 ? phy::pusch_mapping_type::type_a
-                                                          : phy::pusch_mapping_type::type_b;
+  pdu.mapping =
+      r.choice("mapping_type", {"A", "B"}) == 0 ? phy::pusch_mapping_type::type_a : phy::pusch_mapping_type::type_b;
   pdu.nof_layers = r.u32("nof_layers");
   pdu.nof_antenna_ports = r.u32("nof_antenna_ports");
   pdu.precoding = r.choice("precoding", {"non_codebook", "codebook"}) == 0 ? phy::pusch_precoding::non_codebook
@@ -321,10 +321,11 @@ void write_pusch_config(field_writer& w, const phy::carrier_config& carrier, con
   w.u32("dmrs_n_scid", pdu.dmrs.n_scid);
   w.u32("dmrs_nof_cdm_groups_without_data", pdu.dmrs.nof_cdm_groups_without_data);
   w.u32("dmrs_n_id_rs", pdu.dmrs.n_id_rs);
-  static const std::map<phy::mcs_table, const char*> tables = {
-      {phy::mcs_table::qam64, "qam64"}, {phy::mcs_table::qam256, "qam256"},
-      {phy::mcs_table::qam64_low_se, "qam64_low_se"}, {phy::mcs_table::tp_qam64, "tp_qam64"},
-      {phy::mcs_table::tp_qam64_low_se, "tp_qam64_low_se"}};
+  static const std::map<phy::mcs_table, const char*> tables = {{phy::mcs_table::qam64, "qam64"},
+                                                               {phy::mcs_table::qam256, "qam256"},
+                                                               {phy::mcs_table::qam64_low_se, "qam64_low_se"},
+                                                               {phy::mcs_table::tp_qam64, "tp_qam64"},
+                                                               {phy::mcs_table::tp_qam64_low_se, "tp_qam64_low_se"}};
   w.text("mcs_table", tables.at(pdu.table));
   w.u32("mcs", pdu.mcs);
   w.u32("rv", pdu.rv);

@@ -73,7 +73,10 @@ public:
   void f64(const std::string& name, double value) { keep(w_.write_attribute(name, value)); }
   void text(const std::string& name, const std::string& value) { keep(w_.write_attribute(name, value)); }
   /// A 1-D uint8 dataset (bits, port numbers).
-  void u8s(const std::string& name, std::span<const uint8_t> values) { keep(w_.write_dataset(name, values, {values.size()})); }
+  void u8s(const std::string& name, std::span<const uint8_t> values)
+  {
+    keep(w_.write_dataset(name, values, {values.size()}));
+  }
   void int8s(const std::string& name, std::span<const int8_t> values, const std::vector<std::size_t>& shape)
   {
     keep(w_.write_dataset(name, values, shape));

@@ -152,8 +152,8 @@ TEST_CASE("test-vector writers: every block-level kind round-trips")
                                              CHECK(a.llrs == b.llrs);
                                            });
     } else if (kind == "ofdm_demodulator") {
-      round_trip<io::ofdm_demodulator_vector>(name, io::load_ofdm_demodulator_vector,
-                                              io::write_ofdm_demodulator_vector, [](const auto& a, const auto& b) {
+      round_trip<io::ofdm_demodulator_vector>(name, io::load_ofdm_demodulator_vector, io::write_ofdm_demodulator_vector,
+                                              [](const auto& a, const auto& b) {
                                                 CHECK(a.samples == b.samples);
                                                 CHECK(a.grid == b.grid);
                                                 CHECK(a.carrier.cp == b.carrier.cp);

@@ -101,8 +101,8 @@ int run(const run_options& opt)
   if (files.empty()) {
     throw std::invalid_argument("no test vectors found");
   }
-  std::printf("%-48s %-17s %-6s %4s %10s %8s %8s %6s %10s  %s\n", "case", "kind", "result", "CRC", "errors",
-              "EVM[%]", "SINR[dB]", "iter", "time[us]", "max rel. error vs tolerance");
+  std::printf("%-48s %-17s %-6s %4s %10s %8s %8s %6s %10s  %s\n", "case", "kind", "result", "CRC", "errors", "EVM[%]",
+              "SINR[dB]", "iter", "time[us]", "max rel. error vs tolerance");
   std::vector<case_result> results;
   unsigned nof_failed = 0;
   progress_bar progress(files.size());
@@ -139,12 +139,19 @@ int run(const run_options& opt)
     for (const auto& r : results) {
       nlohmann::json checks = nlohmann::json::array();
       for (const auto& c : r.checks) {
-        checks.push_back({{"name", c.name}, {"max_relative_error", c.error}, {"tolerance", c.tolerance},
-                          {"passed", c.passed()}});
+        checks.push_back(
+            {{"name", c.name}, {"max_relative_error", c.error}, {"tolerance", c.tolerance}, {"passed", c.passed()}});
       }
-      report.push_back({{"case", r.name}, {"kind", r.kind}, {"passed", r.passed}, {"error", r.error},
-                        {"crc_ok", r.crc_ok}, {"bit_errors", r.bit_errors}, {"evm_percent", r.evm_percent},
-                        {"sinr_db", r.sinr_db}, {"ldpc_iterations", r.ldpc_iterations}, {"time_us", r.time_us},
+      report.push_back({{"case", r.name},
+                        {"kind", r.kind},
+                        {"passed", r.passed},
+                        {"error", r.error},
+                        {"crc_ok", r.crc_ok},
+                        {"bit_errors", r.bit_errors},
+                        {"evm_percent", r.evm_percent},
+                        {"sinr_db", r.sinr_db},
+                        {"ldpc_iterations", r.ldpc_iterations},
+                        {"time_us", r.time_us},
                         {"checks", checks}});
     }
     std::ofstream out(opt.json_path);
@@ -161,7 +168,8 @@ int run(const run_options& opt)
 void add_run_command(CLI::App& app, int& exit_code)
 {
   auto opt = std::make_shared<run_options>();
-  auto* cmd = app.add_subcommand("run", "decode test vectors (files or directories) and compare with their expectations");
+  auto* cmd =
+      app.add_subcommand("run", "decode test vectors (files or directories) and compare with their expectations");
   cmd->add_option("paths", opt->paths, "test vector files or directories")->required();
   cmd->add_option("--json", opt->json_path, "write the per-case results as JSON to this file");
   cmd->add_option("--estimator", opt->estimator, "PUSCH channel estimator: ls, dft, lmmse")->capture_default_str();

@@ -113,8 +113,8 @@ void run_pusch(case_result& r, const std::string& path, phy::channel_estimator_k
     return;
   }
   const float demodulation_us = elapsed_us(start);
-  phy::pusch_receiver rx({std::max(v.carrier.bwp_size, 1U), std::max(v.nof_ports, 1U), 4, 1, estimator,
-                          phy::equalizer_kind::mmse, {}});
+  phy::pusch_receiver rx(
+      {std::max(v.carrier.bwp_size, 1U), std::max(v.nof_ports, 1U), 4, 1, estimator, phy::equalizer_kind::mmse, {}});
   if (auto s = rx.validate(v.pdu, v.carrier, v.nof_ports); !s) {
     r.error = path + ": " + s.message();
     return;
@@ -188,8 +188,8 @@ void run_rate_dematcher(case_result& r, const std::string& path, phy::channel_es
     r.bit_errors += buffer[i] != v.soft_buffer[i] ? 1 : 0;
   }
   if (informed != v.nof_informed) {
-    r.error = path + ": " + std::to_string(informed) + " positions informed, expected " +
-              std::to_string(v.nof_informed);
+    r.error =
+        path + ": " + std::to_string(informed) + " positions informed, expected " + std::to_string(v.nof_informed);
   }
   r.passed = r.error.empty() && r.bit_errors == 0;
 }
@@ -266,8 +266,8 @@ void run_channel_estimator(case_result& r, const std::string& path, phy::channel
   phy::channel_estimate estimate(config);
   const unsigned nof_symbols = phy::nof_symbols_per_slot(v.carrier.cp);
   const auto start = clock_type::now();
-  estimator->estimate(estimate, {v.grid.data(), v.nof_rx_ports, nof_symbols, 12 * v.carrier.bwp_size}, v.pdu,
-                      v.carrier, pattern);
+  estimator->estimate(estimate, {v.grid.data(), v.nof_rx_ports, nof_symbols, 12 * v.carrier.bwp_size}, v.pdu, v.carrier,
+                      pattern);
   r.time_us = elapsed_us(start);
   check(r, "chest", estimate.all_channels(), v.channel);
   check(r, "noise", std::span<const float>(estimate.noise_variance()), v.noise_variance);
@@ -280,12 +280,15 @@ using case_runner = std::function<void(case_result&, const std::string&, phy::ch
 
 void run_case(case_result& r, const std::string& path, phy::channel_estimator_kind estimator)
 {
-  static const std::map<std::string, case_runner> runners = {
-      {"ulsch_coding", run_ulsch},           {"pusch_grid", run_pusch},
-      {"pusch_time_domain", run_pusch},      {"pusch_fronthaul", run_pusch},
-      {"ldpc_decoder", run_ldpc_decoder},    {"rate_dematcher", run_rate_dematcher},
-      {"soft_demapper", run_soft_demapper},  {"ofdm_demodulator", run_ofdm_demodulator},
-      {"channel_estimator", run_channel_estimator}};
+  static const std::map<std::string, case_runner> runners = {{"ulsch_coding", run_ulsch},
+                                                             {"pusch_grid", run_pusch},
+                                                             {"pusch_time_domain", run_pusch},
+                                                             {"pusch_fronthaul", run_pusch},
+                                                             {"ldpc_decoder", run_ldpc_decoder},
+                                                             {"rate_dematcher", run_rate_dematcher},
+                                                             {"soft_demapper", run_soft_demapper},
+                                                             {"ofdm_demodulator", run_ofdm_demodulator},
+                                                             {"channel_estimator", run_channel_estimator}};
   r.name = path;
   if (auto s = io::read_testvector_kind(path, r.kind); !s) {
     r.error = s.message();

@@ -80,8 +80,9 @@ void add_tv_command(CLI::App& app)
                                              "vectors of every kind");
   cmd->add_option("scenario", opt->scenario_path, "scenario YAML file");
   cmd->add_option("-o,--output", opt->output_dir, "output directory")->required();
-  cmd->add_flag("--blocks", opt->blocks, "also write block-level vectors (LDPC, rate dematching, demapping, OFDM, "
-                                         "channel estimation)");
+  cmd->add_flag("--blocks", opt->blocks,
+                "also write block-level vectors (LDPC, rate dematching, demapping, OFDM, "
+                "channel estimation)");
   cmd->add_option("--seed", opt->seed, "seed of the block-level vectors")->capture_default_str();
   cmd->callback([opt] { generate(*opt); });
 }

@@ -30,7 +30,10 @@ public:
   status write_attribute(const std::string& name, uint32_t value);
   status write_attribute(const std::string& name, double value);
   status write_attribute(const std::string& name, const std::string& value);
-  status write_attribute(const std::string& name, const char* value) { return write_attribute(name, std::string(value)); }
+  status write_attribute(const std::string& name, const char* value)
+  {
+    return write_attribute(name, std::string(value));
+  }
 
   /// Writes values in row-major (C) order as a dataset of the given shape; the product of shape must be
   /// values.size(). Writing a name twice is an error.
