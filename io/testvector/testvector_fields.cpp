@@ -10,7 +10,9 @@ std::string shape_text(const std::vector<std::size_t>& shape)
 {
   std::string text;
   for (std::size_t d : shape) {
-    text += "[" + std::to_string(d) + "]";
+    text += '[';
+    text += std::to_string(d);
+    text += ']';
   }
   return text;
 }
