@@ -155,6 +155,9 @@ status load_pusch_vector(const std::string& path, pusch_vector& out)
   } else {
     v.pcap_file = r.text("pcap_file");
     shape = {r.u32("nof_rx_ports")};
+    if (r.ok() && (shape[0] == 0 || shape[0] > max_rx_ports)) {
+      return status::error(path + ": attribute 'nof_rx_ports' must be 1.." + std::to_string(max_rx_ports));
+    }
   }
   if (!r.ok()) {
     return r.get();

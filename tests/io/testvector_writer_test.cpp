@@ -277,7 +277,19 @@ TEST_CASE("test-vector readers: unknown schema version, kind, missing and malfor
   v.grid.resize(v.grid.size() / 2);
   const std::string path = temp_path("bad_grid.h5");
   REQUIRE(io::write_pusch_vector(path, v).is_ok());
-  const status s = io::load_pusch_vector(path, v);
+  status s = io::load_pusch_vector(path, v);
   CHECK(contains(s.message(), "dataset 'grid' must hold 14 symbols of 480 subcarriers"));
+
+  // Bits other than 0 and 1, and a transport block shorter than tbs.
+  REQUIRE(io::load_pusch_vector(dir + "/pusch/case_00.h5", v).is_ok());
+  v.tb_bits[5] = 2;
+  REQUIRE(io::write_pusch_vector(path, v).is_ok());
+  s = io::load_pusch_vector(path, v);
+  CHECK(contains(s.message(), "dataset 'tb_bits' holds values other than 0 and 1"));
+  v.tb_bits.pop_back();
+  REQUIRE(io::write_pusch_vector(path, v).is_ok());
+  s = io::load_pusch_vector(path, v);
+  CHECK(contains(s.message(), "dataset 'tb_bits' has shape [" + std::to_string(v.tbs - 1) + "], expected [" +
+                                  std::to_string(v.tbs) + "]"));
   std::filesystem::remove(path);
 }
