@@ -12,6 +12,10 @@ packages=(
   libhdf5-dev                                         # test vectors
   libyaml-cpp-dev                                     # simulation scenarios (YAML)
   python3-matplotlib                                  # sweep plots (tools/scripts/plot_sweep.py)
+  libpcap-dev                                         # fronthaul captures (pcap source and sink)
+  libboost-dev                                        # Boost.Asio UDP sockets of the fronthaul (header-only)
+  tshark                                              # test: the parser against Wireshark's O-RAN dissector
+  libdpdk-dev                                         # fronthaul DPDK port (optional)
 )
 
 missing=()

@@ -34,12 +34,61 @@ constexpr std::array<const char*, nof_fh_errors> descriptions = {
     "packet built out of order (section before its message header, header twice, ...)",
 };
 
+constexpr std::array<const char*, nof_fh_errors> labels = {
+    "ok",
+    "truncated_ethernet_header",
+    "unsupported_ethertype",
+    "truncated_ecpri_header",
+    "bad_ecpri_revision",
+    "unsupported_ecpri_message_type",
+    "ecpri_payload_size_mismatch",
+    "ecpri_payload_too_small",
+    "truncated_application_header",
+    "bad_payload_version",
+    "subframe_out_of_range",
+    "symbol_out_of_range",
+    "truncated_section_header",
+    "prb_beyond_carrier",
+    "unknown_compression_method",
+    "unsupported_iq_width",
+    "section_overruns_packet",
+    "unsupported_section_type",
+    "bad_num_symbol",
+    "zero_extension_length",
+    "extension_overruns_packet",
+    "trailing_bytes",
+    "buffer_too_small",
+    "field_out_of_range",
+    "build_out_of_order",
+};
+
 } // namespace
 
 const char* to_string(fh_error error) noexcept
 {
   const auto index = static_cast<std::size_t>(error);
   return index < descriptions.size() ? descriptions[index] : "unknown fronthaul error";
+}
+
+const char* to_label(fh_error error) noexcept
+{
+  const auto index = static_cast<std::size_t>(error);
+  return index < labels.size() ? labels[index] : "unknown";
+}
+
+bool is_truncation(fh_error error) noexcept
+{
+  switch (error) {
+    case fh_error::truncated_ethernet_header:
+    case fh_error::truncated_ecpri_header:
+    case fh_error::ecpri_payload_size_mismatch:
+    case fh_error::truncated_application_header:
+    case fh_error::truncated_section_header:
+    case fh_error::section_overruns_packet:
+      return true;
+    default:
+      return false;
+  }
 }
 
 } // namespace airan::io

@@ -14,4 +14,10 @@ void add_run_command(CLI::App& app, int& exit_code);
 /// `airan tv generate`: writes test vectors from a scenario and block-level vectors from a seed.
 void add_tv_command(CLI::App& app);
 
+/// `airan ru-emu`: O-RU emulator sending a test vector's grid as U-plane packets, with fault injection.
+void add_ru_emu_command(CLI::App& app);
+
+/// `airan fh dump`: the U-plane sections of a capture, as a table or JSON.
+void add_fh_command(CLI::App& app);
+
 } // namespace airan::tools

@@ -11,6 +11,8 @@ int main(int argc, char** argv)
   airan::tools::add_demo_command(app);
   airan::tools::add_run_command(app, exit_code);
   airan::tools::add_tv_command(app);
+  airan::tools::add_ru_emu_command(app);
+  airan::tools::add_fh_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,6 +3,7 @@
 
 #include "airan/phy/pusch/channel_estimator.h"
 #include "commands.h"
+#include "fh_options.h"
 #include "run_cases.h"
 
 #include <nlohmann/json.hpp>
@@ -12,7 +13,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -26,6 +26,7 @@ struct run_options {
   std::vector<std::string> paths;
   std::string json_path;
   std::string estimator = "ls";
+  fronthaul_run_options fronthaul;
 };
 
 /// A progress bar on stderr, drawn only when stderr is a terminal and there is more than one case.
@@ -89,13 +90,12 @@ std::vector<std::string> collect(const std::vector<std::string>& paths)
 
 int run(const run_options& opt)
 {
-  static const std::map<std::string, phy::channel_estimator_kind> estimators = {
-      {"ls", phy::channel_estimator_kind::ls_linear},
-      {"dft", phy::channel_estimator_kind::dft},
-      {"lmmse", phy::channel_estimator_kind::lmmse}};
-  const auto estimator = estimators.find(opt.estimator);
-  if (estimator == estimators.end()) {
-    throw std::invalid_argument("unknown estimator '" + opt.estimator + "' (ls, dft, lmmse)");
+  const phy::channel_estimator_kind estimator = parse_estimator(opt.estimator);
+  if (!opt.fronthaul.input.empty()) {
+    if (opt.paths.size() != 1) {
+      throw std::invalid_argument("--input takes exactly one PUSCH test vector");
+    }
+    return run_fronthaul(opt.paths[0], opt.fronthaul, estimator, opt.json_path);
   }
   const auto files = collect(opt.paths);
   if (files.empty()) {
@@ -109,7 +109,7 @@ int run(const run_options& opt)
   for (std::size_t i = 0; i < files.size(); ++i) {
     progress.show(i, nof_failed);
     case_result r;
-    run_case(r, files[i], estimator->second);
+    run_case(r, files[i], estimator);
     if (!r.error.empty()) {
       r.passed = false;
     }
@@ -173,6 +173,7 @@ void add_run_command(CLI::App& app, int& exit_code)
   cmd->add_option("paths", opt->paths, "test vector files or directories")->required();
   cmd->add_option("--json", opt->json_path, "write the per-case results as JSON to this file");
   cmd->add_option("--estimator", opt->estimator, "PUSCH channel estimator: ls, dft, lmmse")->capture_default_str();
+  add_fronthaul_run_options(*cmd, opt->fronthaul);
   cmd->callback([opt, &exit_code] { exit_code = run(*opt); });
 }
 

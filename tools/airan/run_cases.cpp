@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <stdexcept>
 
 namespace airan::tools {
 
@@ -97,9 +98,40 @@ void run_ulsch(case_result& r, const std::string& path, phy::channel_estimator_k
   r.passed = r.crc_ok && r.bit_errors == 0;
 }
 
+phy::pusch_receiver_config receiver_config(const io::pusch_vector& v, phy::channel_estimator_kind estimator)
+{
+  return {std::max(v.carrier.bwp_size, 1U), std::max(v.nof_ports, 1U), 4, 1, estimator, phy::equalizer_kind::mmse, {}};
+}
+
+/// Decodes the vector's PUSCH from grid with rx; time_us receives the receiver's time.
+void decode_pusch(case_result& r, const io::pusch_vector& v, phy::const_grid_view grid, phy::pusch_receiver& rx)
+{
+  if (auto s = rx.validate(v.pdu, v.carrier, v.nof_ports); !s) {
+    r.error = s.message();
+    return;
+  }
+  if (grid.nof_ports != v.nof_ports || grid.nof_symbols != phy::nof_symbols_per_slot(v.carrier.cp) ||
+      grid.nof_subcarriers != 12 * v.carrier.bwp_size) {
+    r.error = "grid shape does not match the carrier";
+    return;
+  }
+  std::vector<uint8_t> tb(v.tbs / 8);
+  pack_bits(tb, v.tb_bits);
+  std::vector<uint8_t> decoded(tb.size());
+  const auto result = rx.receive(decoded, grid, v.pdu, v.carrier);
+  r.has_crc = true;
+  r.crc_ok = result.tb_crc_ok;
+  r.bit_errors = count_bit_errors(decoded, tb) + (result.tbs == v.tbs ? 0 : 1);
+  r.evm_percent = result.evm_percent;
+  r.sinr_db = result.sinr_db;
+  r.ldpc_iterations = result.mean_ldpc_iterations;
+  r.time_us = result.times.total;
+  r.passed = r.crc_ok && r.bit_errors == 0;
+}
+
 /// kinds pusch_*: the receiver must decode the transport block (time-domain input through the OFDM demodulator
 /// first), and its intermediates must match the references the vector carries.
-void run_pusch(case_result& r, const std::string& path, phy::channel_estimator_kind estimator)
+void run_pusch_vector(case_result& r, const std::string& path, phy::channel_estimator_kind estimator)
 {
   io::pusch_vector v;
   if (auto s = io::load_pusch_vector(path, v); !s) {
@@ -113,24 +145,13 @@ void run_pusch(case_result& r, const std::string& path, phy::channel_estimator_k
     return;
   }
   const float demodulation_us = elapsed_us(start);
-  phy::pusch_receiver rx(
-      {std::max(v.carrier.bwp_size, 1U), std::max(v.nof_ports, 1U), 4, 1, estimator, phy::equalizer_kind::mmse, {}});
-  if (auto s = rx.validate(v.pdu, v.carrier, v.nof_ports); !s) {
-    r.error = path + ": " + s.message();
+  phy::pusch_receiver rx(receiver_config(v, estimator));
+  decode_pusch(r, v, {grid.data(), v.nof_ports, v.nof_symbols, v.nof_subcarriers}, rx);
+  if (!r.error.empty()) {
+    r.error = path + ": " + r.error;
     return;
   }
-  std::vector<uint8_t> tb(v.tbs / 8);
-  pack_bits(tb, v.tb_bits);
-  std::vector<uint8_t> decoded(tb.size());
-  const auto result =
-      rx.receive(decoded, {grid.data(), v.nof_ports, v.nof_symbols, v.nof_subcarriers}, v.pdu, v.carrier);
-  r.has_crc = true;
-  r.crc_ok = result.tb_crc_ok;
-  r.bit_errors = count_bit_errors(decoded, tb) + (result.tbs == v.tbs ? 0 : 1);
-  r.evm_percent = result.evm_percent;
-  r.sinr_db = result.sinr_db;
-  r.ldpc_iterations = result.mean_ldpc_iterations;
-  r.time_us = demodulation_us + result.times.total;
+  r.time_us += demodulation_us;
   const auto im = rx.intermediates();
   // References are made with the LS estimator: another estimator's intermediates are not comparable.
   if (estimator == phy::channel_estimator_kind::ls_linear && im.estimate != nullptr) {
@@ -144,7 +165,7 @@ void run_pusch(case_result& r, const std::string& path, phy::channel_estimator_k
       check(r, "llr", im.llrs, *v.llrs);
     }
   }
-  r.passed = r.crc_ok && r.bit_errors == 0 && all_checks_pass(r);
+  r.passed = r.passed && all_checks_pass(r);
 }
 
 /// kind ldpc_decoder: bit-exact information bits, the same iterations and parity outcome.
@@ -281,9 +302,9 @@ using case_runner = std::function<void(case_result&, const std::string&, phy::ch
 void run_case(case_result& r, const std::string& path, phy::channel_estimator_kind estimator)
 {
   static const std::map<std::string, case_runner> runners = {{"ulsch_coding", run_ulsch},
-                                                             {"pusch_grid", run_pusch},
-                                                             {"pusch_time_domain", run_pusch},
-                                                             {"pusch_fronthaul", run_pusch},
+                                                             {"pusch_grid", run_pusch_vector},
+                                                             {"pusch_time_domain", run_pusch_vector},
+                                                             {"pusch_fronthaul", run_pusch_vector},
                                                              {"ldpc_decoder", run_ldpc_decoder},
                                                              {"rate_dematcher", run_rate_dematcher},
                                                              {"soft_demapper", run_soft_demapper},
@@ -300,6 +321,26 @@ void run_case(case_result& r, const std::string& path, phy::channel_estimator_ki
     return;
   }
   runner->second(r, path, estimator);
+}
+
+phy::channel_estimator_kind parse_estimator(const std::string& name)
+{
+  static const std::map<std::string, phy::channel_estimator_kind> estimators = {
+      {"ls", phy::channel_estimator_kind::ls_linear},
+      {"dft", phy::channel_estimator_kind::dft},
+      {"lmmse", phy::channel_estimator_kind::lmmse}};
+  const auto estimator = estimators.find(name);
+  if (estimator == estimators.end()) {
+    throw std::invalid_argument("unknown estimator '" + name + "' (ls, dft, lmmse)");
+  }
+  return estimator->second;
+}
+
+void run_pusch(case_result& r, const io::pusch_vector& v, phy::channel_estimator_kind estimator,
+               phy::const_grid_view grid)
+{
+  phy::pusch_receiver rx(receiver_config(v, estimator));
+  decode_pusch(r, v, grid, rx);
 }
 
 } // namespace airan::tools

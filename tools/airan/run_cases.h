@@ -1,6 +1,9 @@
 #pragma once
-// airan run: the check of each test-vector kind (testvectors/FORMAT.md).
+// airan run: the check of each test-vector kind (testvectors/FORMAT.md), shared by `airan run` on vector files and on
+// fronthaul input.
 
+#include "airan/io/testvector.h"
+#include "airan/phy/common/resource_grid.h"
 #include "airan/phy/pusch/channel_estimator.h"
 
 #include <string>
@@ -36,5 +39,13 @@ struct case_result {
 /// Reads the vector at path, runs the blocks its kind names and compares with its expectations; fills r (r.error
 /// when it cannot be read or run).
 void run_case(case_result& r, const std::string& path, phy::channel_estimator_kind estimator);
+
+/// "ls", "dft" or "lmmse"; throws std::invalid_argument otherwise.
+phy::channel_estimator_kind parse_estimator(const std::string& name);
+
+/// Decodes the vector's PUSCH from grid (a BWP grid received some other way, e.g. assembled from fronthaul packets)
+/// and compares the transport block with the vector's; the vector's intermediate references are not checked.
+void run_pusch(case_result& r, const io::pusch_vector& v, phy::channel_estimator_kind estimator,
+               phy::const_grid_view grid);
 
 } // namespace airan::tools

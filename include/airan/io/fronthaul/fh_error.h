@@ -47,4 +47,10 @@ inline constexpr std::size_t nof_fh_errors = static_cast<std::size_t>(fh_error::
 /// A sentence naming the problem, e.g. "eCPRI revision is not 1". Never null.
 const char* to_string(fh_error error) noexcept;
 
+/// The enumerator's name, e.g. "bad_ecpri_revision": a label for counters and reports. Never null.
+const char* to_label(fh_error error) noexcept;
+
+/// True for the errors of a packet shorter than its headers or length fields say (a frame cut short).
+bool is_truncation(fh_error error) noexcept;
+
 } // namespace airan::io

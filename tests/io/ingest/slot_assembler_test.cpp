@@ -1,0 +1,203 @@
+// Slot assembler on small hand-built streams: placement, arrival masks,
+// deadlines, late / early / duplicate / unknown eAxC counting, configuration
+// checks and the Prometheus text.
+
+#include "airan/io/ingest/slot_assembler.h"
+#include "airan/io/ingest/uplane_packetizer.h"
+
+#include <doctest/doctest.h>
+
+#include <random>
+#include <stdexcept>
+
+using namespace airan;
+using namespace airan::io;
+
+namespace {
+
+constexpr unsigned nof_prb = 10;
+constexpr float iq_scale = 1.0F / 4096.0F;
+constexpr int64_t window_ns = 1'000'000;
+
+/// A grid of integers times the scale: uncompressed 16-bit samples carry it
+/// exactly.
+std::vector<cf_t> integer_grid(unsigned nof_ports, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> value(-30000, 30000);
+  std::vector<cf_t> grid(std::size_t{nof_ports} * 14 * 12 * nof_prb);
+  for (cf_t &x : grid) {
+    x = {static_cast<float>(value(rng)) * iq_scale,
+         static_cast<float>(value(rng)) * iq_scale};
+  }
+  return grid;
+}
+
+struct fixture {
+  uplane_packetizer_config pc;
+  slot_assembler_config ac;
+  std::vector<assembled_slot> slots;
+  std::vector<std::vector<cf_t>> grids; ///< Copies of the delivered grids.
+  std::vector<std::vector<uint64_t>> masks;
+
+  explicit fixture(unsigned nof_ports = 2, unsigned in_flight = 4) {
+    pc.uplane.nof_carrier_prb = nof_prb;
+    pc.uplane.static_compression = {compression_method::none, 16};
+    pc.iq_scale = iq_scale;
+    pc.port_eaxc.clear();
+    for (unsigned p = 0; p != nof_ports; ++p) {
+      pc.port_eaxc.push_back(static_cast<uint16_t>(0x20 + p));
+    }
+    pc.max_pdu_bytes =
+        16 + 4 * 48 +
+        20; // 4 PRBs of 48 bytes per packet: 3 packets per symbol and port.
+    ac.uplane = pc.uplane;
+    ac.iq_scale = iq_scale;
+    ac.port_eaxc = pc.port_eaxc;
+    ac.nof_slots_in_flight = in_flight;
+    ac.reception_window_ns = window_ns;
+  }
+
+  slot_assembler make() {
+    return slot_assembler(ac, [this](const assembled_slot &s) {
+      slots.push_back(s);
+      grids.emplace_back(s.grid.data, s.grid.data + s.grid.size());
+      masks.emplace_back(s.prb_mask.begin(), s.prb_mask.end());
+    });
+  }
+};
+
+void push_all(slot_assembler &a, std::span<const uplane_tx_packet> packets,
+              int64_t t, std::size_t skip = SIZE_MAX) {
+  for (std::size_t i = 0; i != packets.size(); ++i) {
+    if (i != skip) {
+      a.push(rx_packet{packets[i].bytes, packet_framing::ethernet, t});
+    }
+  }
+}
+
+} // namespace
+
+TEST_CASE("slot assembler: a complete slot closes at once with the grid sent") {
+  fixture f;
+  slot_assembler a = f.make();
+  uplane_packetizer packetizer(f.pc);
+  const auto grid = integer_grid(2, 1);
+  const auto packets =
+      packetizer.build_slot({grid.data(), 2, 14, 12 * nof_prb}, 7, 3, 1);
+  REQUIRE(packets.size() == 2 * 14 * 3);
+  push_all(a, packets, 100);
+  REQUIRE(f.slots.size() == 1);
+  CHECK(f.slots[0].reason == slot_close_reason::complete);
+  CHECK(f.slots[0].frame_id == 7);
+  CHECK(f.slots[0].subframe_id == 3);
+  CHECK(f.slots[0].slot_id == 1);
+  CHECK(f.slots[0].nof_prb_received == 2 * 14 * nof_prb);
+  CHECK(f.grids[0] == grid);
+  CHECK(a.counters().slots_complete == 1);
+  CHECK(a.counters().sections_placed == packets.size());
+}
+
+TEST_CASE("slot assembler: a missing packet leaves its PRBs zero and unmarked; "
+          "the slot closes at its deadline") {
+  fixture f;
+  slot_assembler a = f.make();
+  uplane_packetizer packetizer(f.pc);
+  const auto grid = integer_grid(2, 2);
+  const auto packets =
+      packetizer.build_slot({grid.data(), 2, 14, 12 * nof_prb}, 0, 0, 0);
+  const std::size_t missing =
+      3 * 2 * 5 + 3 * 1 + 1; // Symbol 5, port 1, PRBs 4..7.
+  push_all(a, packets, 1000, missing);
+  CHECK(f.slots.empty());
+  a.advance_time(1000 +
+                 window_ns); // The deadline itself is still inside the window.
+  CHECK(f.slots.empty());
+  a.advance_time(1001 + window_ns);
+  REQUIRE(f.slots.size() == 1);
+  CHECK(f.slots[0].reason == slot_close_reason::deadline);
+  CHECK(f.slots[0].nof_prb_received == 2 * 14 * nof_prb - 4);
+  for (unsigned port = 0; port != 2; ++port) {
+    for (unsigned l = 0; l != 14; ++l) {
+      for (unsigned prb = 0; prb != nof_prb; ++prb) {
+        const bool lost = port == 1 && l == 5 && prb >= 4 && prb < 8;
+        const std::size_t row =
+            (std::size_t{port} * 14 + l) * f.slots[0].words_per_row;
+        CHECK(((f.masks[0][row] >> prb) & 1) == (lost ? 0U : 1U));
+        const std::size_t first =
+            (std::size_t{port} * 14 + l) * 12 * nof_prb + 12 * prb;
+        CHECK(f.grids[0][first + 5] == (lost ? cf_t{} : grid[first + 5]));
+      }
+    }
+  }
+  CHECK(a.counters().slots_partial == 1);
+  // The missing packet now: late. A repeat of a placed one: duplicate.
+  a.push(
+      rx_packet{packets[missing].bytes, packet_framing::ethernet, 2'000'000});
+  a.push(rx_packet{packets[0].bytes, packet_framing::ethernet, 2'000'000});
+  CHECK(a.counters().late == 1);
+  CHECK(a.counters().duplicate == 1);
+  CHECK(f.slots.size() == 1);
+}
+
+TEST_CASE("slot assembler: early, older-than-newest, unknown eAxC and "
+          "malformed packets touch no slot") {
+  fixture f(1, 1);
+  slot_assembler a = f.make();
+  uplane_packetizer packetizer(f.pc);
+  const auto grid = integer_grid(1, 3);
+  const auto built =
+      packetizer.build_slot({grid.data(), 1, 14, 12 * nof_prb}, 1, 0, 0);
+  std::vector<std::vector<uint8_t>>
+      first_bytes; // Copies: packets live until the next build.
+  for (const uplane_tx_packet &p : built) {
+    first_bytes.emplace_back(p.bytes.begin(), p.bytes.end());
+  }
+  a.push(rx_packet{first_bytes[0], packet_framing::ethernet, 0});
+  // Slot 2 while the only grid holds slot 1, inside its window: early.
+  const auto second =
+      packetizer.build_slot({grid.data(), 1, 14, 12 * nof_prb}, 2, 0, 0);
+  a.push(rx_packet{second[0].bytes, packet_framing::ethernet, 10});
+  CHECK(a.counters().early == 1);
+  // An unknown eAxC and a cut frame.
+  fixture g(1, 1);
+  g.pc.port_eaxc = {0x7F};
+  uplane_packetizer stranger(g.pc);
+  const auto foreign =
+      stranger.build_slot({grid.data(), 1, 14, 12 * nof_prb}, 1, 0, 0);
+  a.push(rx_packet{foreign[1].bytes, packet_framing::ethernet, 20});
+  a.push(rx_packet{std::span<const uint8_t>(first_bytes[1]).first(10),
+                   packet_framing::ethernet, 20});
+  CHECK(a.counters().unknown_eaxc == 1);
+  CHECK(a.counters().malformed[static_cast<std::size_t>(
+            fh_error::truncated_ethernet_header)] == 1);
+  CHECK(a.counters().truncated() == 1);
+  a.flush();
+  REQUIRE(f.slots.size() == 1);
+  CHECK(f.slots[0].reason == slot_close_reason::flushed);
+  CHECK(f.slots[0].nof_prb_received == 4); // Only the first packet.
+  // Slot 0 of frame 1 is now closed and the newest: slot 0 of frame 0 is older,
+  // hence late.
+  const auto older =
+      packetizer.build_slot({grid.data(), 1, 14, 12 * nof_prb}, 0, 0, 0);
+  a.push(rx_packet{older[0].bytes, packet_framing::ethernet, 30});
+  CHECK(a.counters().late == 1);
+  const std::string text = to_prometheus(a.counters());
+  CHECK(text.find("airan_fh_early_total 1\n") != std::string::npos);
+  CHECK(text.find("airan_fh_malformed_total{reason=\"truncated_ethernet_"
+                  "header\"} 1\n") != std::string::npos);
+}
+
+TEST_CASE("slot assembler: invalid configurations are refused") {
+  fixture f;
+  f.ac.port_eaxc = {1, 1};
+  CHECK_FALSE(validate(f.ac).is_ok());
+  CHECK_THROWS_AS(f.make(), std::invalid_argument);
+  f.ac.port_eaxc = {1};
+  f.ac.reception_window_ns = 0;
+  CHECK_FALSE(validate(f.ac).is_ok());
+  f.ac.reception_window_ns = 1;
+  f.ac.nof_symbols = 13;
+  CHECK_FALSE(validate(f.ac).is_ok());
+  f.ac.nof_symbols = 14;
+  CHECK(validate(f.ac).is_ok());
+}

@@ -1,0 +1,234 @@
+// airan ru-emu: an O-RU emulator. Sends the resource grid of a pusch_grid test
+// vector as uplink U-plane packets (to a pcap file or a UDP destination), once
+// per slot for --slots slots, with optional fault injection, and prints (or
+// writes) a JSON report of what was sent and injected.
+
+#include "airan/io/ingest/fault_injector.h"
+#include "airan/io/ingest/pcap_io.h"
+#include "airan/io/ingest/udp_io.h"
+#include "airan/io/ingest/uplane_packetizer.h"
+#include "airan/io/testvector_generator.h"
+#include "commands.h"
+#include "fh_options.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+namespace airan::tools {
+
+namespace {
+
+/// Capture time of the first slot in pcap output (a fixed date keeps the files
+/// reproducible): 2024-01-01 UTC.
+constexpr int64_t pcap_epoch_ns = 1'704'067'200'000'000'000;
+
+struct ru_emu_options {
+  std::string vector_path;
+  std::string output;
+  std::string framing = "eth"; ///< pcap output: eth (eCPRI over Ethernet) or
+                               ///< udp (eCPRI over UDP/IPv4).
+  fh_format_options format;
+  unsigned nof_slots = 1;
+  unsigned max_pdu_bytes = 1500;
+  bool realtime = false;
+  io::fault_config faults;
+  double delay_us = 0.0;
+  std::string report_path;
+};
+
+/// Sends packets at their times: waits for each (realtime) and retries what the
+/// sink refuses.
+class paced_sender {
+public:
+  paced_sender(io::packet_sink &sink, bool realtime, int64_t first_tx_ns)
+      : sink_(sink), realtime_(realtime), first_tx_ns_(first_tx_ns),
+        start_(std::chrono::steady_clock::now()) {}
+
+  void send(const std::vector<io::injected_packet> &packets) {
+    for (const io::injected_packet &p : packets) {
+      if (realtime_) {
+        std::this_thread::sleep_until(
+            start_ + std::chrono::nanoseconds(p.tx_time_ns - first_tx_ns_));
+      }
+      const std::span<const uint8_t> bytes(p.bytes);
+      while (sink_.send_burst({&bytes, 1}, p.tx_time_ns) == 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
+      }
+    }
+  }
+
+private:
+  io::packet_sink &sink_;
+  bool realtime_;
+  int64_t first_tx_ns_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+nlohmann::json to_json(const io::fault_report &r) {
+  nlohmann::json corrupted = nlohmann::json::object();
+  for (std::size_t i = 1; i != io::nof_fh_errors; ++i) {
+    if (r.corrupted[i] != 0) {
+      corrupted[io::to_label(static_cast<io::fh_error>(i))] = r.corrupted[i];
+    }
+  }
+  return {{"packets_in", r.packets_in}, {"packets_out", r.packets_out},
+          {"dropped", r.dropped},       {"reordered", r.reordered},
+          {"duplicated", r.duplicated}, {"delayed", r.delayed},
+          {"corrupted", corrupted}};
+}
+
+void ru_emu(const ru_emu_options &opt) {
+  io::pusch_vector v;
+  if (auto s = io::load_pusch_vector(opt.vector_path, v); !s) {
+    throw std::runtime_error(s.message());
+  }
+  // A time-domain vector is sent as the grid its samples demodulate to.
+  std::vector<cf_t> grid_values;
+  if (auto s = io::pusch_vector_grid(v, grid_values); !s) {
+    throw std::runtime_error(opt.vector_path + ": " + s.message());
+  }
+  const endpoint out = parse_endpoint(opt.output);
+  if (opt.framing != "eth" && opt.framing != "udp") {
+    throw std::invalid_argument("--framing '" + opt.framing +
+                                "': expected eth or udp");
+  }
+  const bool ethernet =
+      out.kind == endpoint::kind_t::pcap && opt.framing == "eth";
+
+  io::uplane_packetizer_config config;
+  config.uplane.nof_carrier_prb = v.nof_subcarriers / 12;
+  config.uplane.dynamic_compression = opt.format.ud_comp_hdr;
+  config.uplane.static_compression = compression_of(opt.format);
+  config.iq_scale = opt.format.iq_scale;
+  config.port_eaxc = port_eaxc_of(opt.format, v.nof_ports);
+  config.nof_symbols = v.nof_symbols;
+  config.framing =
+      ethernet ? io::packet_framing::ethernet : io::packet_framing::ecpri;
+  config.ethernet = {
+      {0x02, 0, 0, 0, 0, 0x02}, {0x02, 0, 0, 0, 0, 0x01}, false, {}};
+  // An IPv4 and a UDP header share the MTU with the eCPRI PDU.
+  config.max_pdu_bytes = ethernet ? opt.max_pdu_bytes : opt.max_pdu_bytes - 28;
+  io::uplane_packetizer packetizer(config);
+
+  io::fault_config faults = opt.faults;
+  faults.delay_ns = static_cast<int64_t>(opt.delay_us * 1000.0);
+  io::fault_injector injector(faults);
+
+  std::unique_ptr<io::packet_sink> sink;
+  int64_t epoch_ns = pcap_epoch_ns;
+  if (out.kind == endpoint::kind_t::pcap) {
+    io::pcap_sink_config sink_config;
+    sink_config.path = out.path;
+    sink_config.framing = config.framing;
+    sink = std::make_unique<io::pcap_sink>(sink_config);
+  } else {
+    sink =
+        std::make_unique<io::udp_sink>(io::udp_sink_config{out.host, out.port});
+    epoch_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  }
+
+  // Slot timing (TS 38.211 4.3.2): 2^mu slots per subframe of 1 ms; the
+  // vector's slot n_s,f in consecutive frames.
+  const unsigned mu = v.carrier.numerology;
+  const unsigned slots_per_frame = 10U << mu;
+  const unsigned slot_in_frame = v.pdu.slot % slots_per_frame;
+  const int64_t slot_ns = 1'000'000 >> mu;
+  const int64_t symbol_ns = slot_ns / v.nof_symbols;
+  paced_sender sender(*sink, opt.realtime, epoch_ns);
+  const phy::const_grid_view grid{grid_values.data(), v.nof_ports, v.nof_symbols,
+                                  v.nof_subcarriers};
+  uint64_t nof_built = 0;
+  for (unsigned i = 0; i != opt.nof_slots; ++i) {
+    const int64_t slot_start =
+        epoch_ns + (int64_t{i} * slots_per_frame + slot_in_frame) * slot_ns;
+    const auto packets =
+        packetizer.build_slot(grid, static_cast<uint8_t>(i % 256),
+                              static_cast<uint8_t>(slot_in_frame >> mu),
+                              static_cast<uint8_t>(slot_in_frame % (1U << mu)));
+    if (packets.empty()) {
+      throw std::runtime_error(
+          opt.vector_path +
+          ": grid does not match the fronthaul configuration");
+    }
+    for (const io::uplane_tx_packet &p : packets) {
+      // A symbol's packets leave once the symbol has been received over the
+      // air.
+      injector.push(p.bytes, p.ecpri_offset, p.port,
+                    slot_start + (p.symbol + 1) * symbol_ns);
+    }
+    nof_built += packets.size();
+    sender.send(injector.pop_until(slot_start + slot_ns));
+  }
+  sender.send(injector.drain());
+
+  const nlohmann::json report = {
+      {"vector", opt.vector_path},
+      {"output", opt.output},
+      {"slots", opt.nof_slots},
+      {"packets_built", nof_built},
+      {"max_prb_per_packet", packetizer.max_prb_per_packet()},
+      {"seed", opt.faults.seed},
+      {"faults", to_json(injector.report())}};
+  if (opt.report_path.empty()) {
+    std::cout << report.dump(2) << "\n";
+  } else {
+    std::ofstream file(opt.report_path);
+    file << report.dump(2) << "\n";
+    if (!file) {
+      throw std::runtime_error("cannot write " + opt.report_path);
+    }
+  }
+}
+
+} // namespace
+
+void add_ru_emu_command(CLI::App &app) {
+  auto opt = std::make_shared<ru_emu_options>();
+  auto *cmd = app.add_subcommand(
+      "ru-emu",
+      "O-RU emulator: send a pusch_grid vector's grid as U-plane packets");
+  cmd->add_option("vector", opt->vector_path, "pusch_grid test vector")
+      ->required();
+  cmd->add_option("--out", opt->output, "pcap:FILE or udp:HOST:PORT")
+      ->required();
+  cmd->add_option(
+         "--framing", opt->framing,
+         "pcap output: eth (eCPRI over Ethernet) or udp (over UDP/IPv4)")
+      ->capture_default_str();
+  add_fh_format_options(*cmd, opt->format);
+  cmd->add_option("--slots", opt->nof_slots,
+                  "slots to send (the grid in consecutive frames)")
+      ->capture_default_str();
+  cmd->add_option("--mtu", opt->max_pdu_bytes,
+                  "largest Ethernet payload, bytes")
+      ->capture_default_str();
+  cmd->add_flag("--realtime", opt->realtime,
+                "send at the slots' air times instead of as fast as possible");
+  cmd->add_option("--drop", opt->faults.drop,
+                  "probability of dropping a packet");
+  cmd->add_option("--reorder", opt->faults.reorder,
+                  "probability of sending a packet after the next of its eAxC");
+  cmd->add_option("--duplicate", opt->faults.duplicate,
+                  "probability of sending a packet twice");
+  cmd->add_option("--corrupt", opt->faults.corrupt,
+                  "probability of damaging a packet");
+  cmd->add_option("--delay", opt->faults.delay,
+                  "probability of delaying a packet by --delay-us");
+  cmd->add_option("--delay-us", opt->delay_us,
+                  "delay of a delayed packet, microseconds");
+  cmd->add_option("--seed", opt->faults.seed, "seed of the fault injection")
+      ->capture_default_str();
+  cmd->add_option("--report", opt->report_path,
+                  "write the JSON report to this file instead of stdout");
+  cmd->callback([opt] { ru_emu(*opt); });
+}
+
+} // namespace airan::tools
