@@ -157,7 +157,9 @@ status pusch_vector_grid(const pusch_vector& v, std::vector<cf_t>& grid)
     return status::ok();
   }
   if (v.input != pusch_input::time_domain) {
-    return status::error("no grid or time-domain input in this vector");
+    return status::error("input 'fronthaul packet capture' (pcap_file '" + v.pcap_file +
+                         "') is not supported by this reader; decode the capture with airan run VECTOR --input "
+                         "pcap:FILE");
   }
   const phy::ofdm_demodulator_config config{v.carrier, v.fft_size, 0.25F, phy::ofdm_fft_planning::estimate};
   if (auto s = phy::validate_ofdm_demodulator_config(config); !s) {

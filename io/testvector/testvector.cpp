@@ -179,10 +179,6 @@ status load_pusch_vector(const std::string& path, pusch_vector& out)
     return r.get();
   }
   out = std::move(v);
-  if (out.input == pusch_input::fronthaul_pcap) {
-    return status::error(path + ": input 'fronthaul packet capture' (pcap_file '" + out.pcap_file +
-                         "') is not supported by this reader");
-  }
   return status::ok();
 }
 

@@ -102,8 +102,8 @@ struct pusch_vector {
   std::optional<tv_reference<cf_t>> equalized_symbols;
   std::optional<tv_reference<int8_t>> llrs;
 };
-/// Reads any of the three PUSCH kinds. A fronthaul vector is read into out (attributes, transport block, capture file
-/// name, references), and the status then reports it as not supported: this reader does not decode packet captures.
+/// Reads any of the three PUSCH kinds. Of a fronthaul vector it reads the PDU, transport block, capture file name and
+/// references; the capture itself is decoded by the fronthaul ingest (`airan run VECTOR --input pcap:FILE`).
 status load_pusch_vector(const std::string& path, pusch_vector& out);
 status write_pusch_vector(const std::string& path, const pusch_vector& v);
 

@@ -48,7 +48,8 @@ inline constexpr double reference_tolerance = 1.0e-3;
 inline constexpr double llr_reference_tolerance = 0.05;
 
 /// The received grid of the BWP ([port][symbol][12 bwp_size subcarriers]) of a grid or time-domain vector: the grid
-/// itself, or the OFDM demodulation (phy/ofdm, FFT window at its default position) of the samples.
+/// itself, or the OFDM demodulation (phy/ofdm, FFT window at its default position) of the samples. A fronthaul capture
+/// vector is an error ("not supported by this reader").
 status pusch_vector_grid(const pusch_vector& v, std::vector<cf_t>& grid);
 
 /// Generates one PUSCH vector. crc_ok receives whether airan's receiver decodes it (a vector meant to pass should).
