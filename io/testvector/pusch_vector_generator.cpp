@@ -6,6 +6,7 @@
 #include "airan/phy/pusch/pusch_codeword.h"
 #include "airan/phy/pusch/pusch_receiver.h"
 #include "airan/phy/pusch/pusch_transmitter.h"
+#include "pusch_capture.h"
 
 #include <algorithm>
 #include <cmath>
@@ -156,10 +157,8 @@ status pusch_vector_grid(const pusch_vector& v, std::vector<cf_t>& grid)
     grid = v.grid;
     return status::ok();
   }
-  if (v.input != pusch_input::time_domain) {
-    return status::error("input 'fronthaul packet capture' (pcap_file '" + v.pcap_file +
-                         "') is not supported by this reader; decode the capture with airan run VECTOR --input "
-                         "pcap:FILE");
+  if (v.input == pusch_input::fronthaul_pcap) {
+    return detail::capture_grid(v, grid);
   }
   const phy::ofdm_demodulator_config config{v.carrier, v.fft_size, 0.25F, phy::ofdm_fft_planning::estimate};
   if (auto s = phy::validate_ofdm_demodulator_config(config); !s) {
@@ -184,8 +183,9 @@ status pusch_vector_grid(const pusch_vector& v, std::vector<cf_t>& grid)
 
 status generate_pusch_vector(const pusch_vector_spec& spec, pusch_vector& out, bool& crc_ok)
 {
-  if (spec.input == pusch_input::fronthaul_pcap) {
-    return status::error("generating fronthaul packet captures is not supported");
+  if (spec.input == pusch_input::fronthaul_pcap &&
+      (spec.carrier.bwp_start != 0 || spec.carrier.bwp_size != spec.carrier.nof_prb)) {
+    return status::error("a fronthaul capture carries the whole carrier: the BWP must span it");
   }
   if (spec.nof_rx_ports == 0 || spec.nof_rx_ports > max_rx_ports) {
     return status::error("receive ports must be 1.." + std::to_string(max_rx_ports));
@@ -230,7 +230,8 @@ status generate_pusch_vector(const pusch_vector_spec& spec, pusch_vector& out, b
   // Noise of variance 1 / SNR per resource element and per sample (unit-power symbols, unitary OFDM scaling).
   phy::awgn_generator noise(spec.seed ^ 0x6e6f697365ULL);
   const float noise_var = spec.snr_db ? static_cast<float>(phy::awgn_noise_variance(*spec.snr_db, 1.0)) : 0.0F;
-  if (spec.input == pusch_input::grid) {
+  v.fronthaul = spec.fronthaul;
+  if (spec.input != pusch_input::time_domain) {
     if (auto s = grid_channel(spec, numerology, tx_grid, v.grid); !s) {
       return s;
     }
@@ -247,9 +248,12 @@ status generate_pusch_vector(const pusch_vector_spec& spec, pusch_vector& out, b
     }
   }
 
-  std::vector<cf_t> rx_grid;
-  if (auto s = pusch_vector_grid(v, rx_grid); !s) {
-    return s;
+  // The receiver sees the grid (of a capture: before compression) or the demodulated samples.
+  std::vector<cf_t> rx_grid = v.grid;
+  if (spec.input == pusch_input::time_domain) {
+    if (auto s = pusch_vector_grid(v, rx_grid); !s) {
+      return s;
+    }
   }
   phy::pusch_receiver receiver({spec.carrier.bwp_size,
                                 spec.nof_rx_ports,
@@ -265,7 +269,7 @@ status generate_pusch_vector(const pusch_vector_spec& spec, pusch_vector& out, b
   const auto result = receiver.receive(decoded, {rx_grid.data(), v.nof_ports, v.nof_symbols, v.nof_subcarriers},
                                        spec.pdu, spec.carrier);
   crc_ok = result.tb_crc_ok && decoded == tb;
-  if (spec.write_references) {
+  if (spec.write_references && spec.input != pusch_input::fronthaul_pcap) {
     const auto im = receiver.intermediates();
     const auto& est = *im.estimate;
     const auto channel = est.all_channels();

@@ -4,6 +4,8 @@
 #include "airan/phy/pusch/pusch_codeword.h"
 #include "testvector_fields.h"
 
+#include <filesystem>
+
 namespace airan::io {
 
 using detail::field_reader;
@@ -154,10 +156,23 @@ status load_pusch_vector(const std::string& path, pusch_vector& out)
     }
   } else {
     v.pcap_file = r.text("pcap_file");
+    v.pcap_path = (std::filesystem::path(path).parent_path() / v.pcap_file).string();
     shape = {r.u32("nof_rx_ports")};
+    auto& fh = v.fronthaul;
+    fh.block_floating_point = r.choice("fh_compression", {"block_floating_point", "none"}) == 0;
+    fh.iq_width = r.u32("fh_iq_width");
+    fh.ud_comp_hdr = r.u32("fh_ud_comp_hdr") != 0;
+    const uint32_t eaxc_base = r.u32("fh_eaxc_base");
+    fh.iq_scale = static_cast<float>(r.f64("fh_iq_scale"));
     if (r.ok() && (shape[0] == 0 || shape[0] > max_rx_ports)) {
       return status::error(path + ": attribute 'nof_rx_ports' must be 1.." + std::to_string(max_rx_ports));
     }
+    if (r.ok() && (fh.iq_width == 0 || fh.iq_width > 16 || (!fh.block_floating_point && fh.iq_width != 16) ||
+                   eaxc_base + shape[0] > 65536 || !(fh.iq_scale > 0.0F))) {
+      return status::error(path + ": attributes 'fh_iq_width' (1..16, 16 without compression), 'fh_eaxc_base' or "
+                                  "'fh_iq_scale' out of range");
+    }
+    fh.eaxc_base = static_cast<uint16_t>(eaxc_base);
   }
   if (!r.ok()) {
     return r.get();
@@ -205,6 +220,11 @@ status write_pusch_vector(const std::string& path, const pusch_vector& v)
   case pusch_input::fronthaul_pcap:
     w.text("pcap_file", v.pcap_file);
     w.u32("nof_rx_ports", v.nof_ports);
+    w.text("fh_compression", v.fronthaul.block_floating_point ? "block_floating_point" : "none");
+    w.u32("fh_iq_width", v.fronthaul.iq_width);
+    w.u32("fh_ud_comp_hdr", v.fronthaul.ud_comp_hdr ? 1 : 0);
+    w.u32("fh_eaxc_base", v.fronthaul.eaxc_base);
+    w.f64("fh_iq_scale", v.fronthaul.iq_scale);
     break;
   }
   w.complex_reference("channel_estimate", v.channel_estimate);

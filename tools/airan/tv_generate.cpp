@@ -47,15 +47,22 @@ void generate(const generate_options& opt)
       if (auto s = io::generate_pusch_vector(named.spec, v, crc_ok); !s) {
         throw std::runtime_error(named.file_name + ": " + s.message());
       }
-      const std::string path = (std::filesystem::path(opt.output_dir) / named.file_name).string();
-      if (auto s = io::write_pusch_vector(path, v); !s) {
+      const std::filesystem::path path = std::filesystem::path(opt.output_dir) / named.file_name;
+      if (v.input == io::pusch_input::fronthaul_pcap) {
+        // The capture lies beside the vector, under the vector's name.
+        v.pcap_file = path.stem().string() + ".pcap";
+        if (auto s = io::write_pusch_capture((path.parent_path() / v.pcap_file).string(), v); !s) {
+          throw std::runtime_error(s.message());
+        }
+      }
+      if (auto s = io::write_pusch_vector(path.string(), v); !s) {
         throw std::runtime_error(s.message());
       }
       if (!crc_ok) {
         // Vectors below the decoding threshold are written (BLER studies want them) but would fail airan run.
-        std::fprintf(stderr, "airan: %s does not decode (CRC failure)\n", path.c_str());
+        std::fprintf(stderr, "airan: %s does not decode (CRC failure)\n", path.string().c_str());
       }
-      written.push_back(path);
+      written.push_back(path.string());
     }
   }
   if (opt.blocks) {

@@ -433,7 +433,8 @@ void parse_document(const YAML::Node& root, scenario& sc, std::string_view sourc
   m.get_uint("payload_seed", sc.payload_seed, 0, std::numeric_limits<uint64_t>::max());
   m.get_uint("seed", sc.seed, 0, std::numeric_limits<uint64_t>::max());
   m.get_enum("input", sc.input, std::map<std::string, signal_input>{{"grid", signal_input::grid},
-                                                                     {"time_domain", signal_input::time_domain}});
+                                                                     {"time_domain", signal_input::time_domain},
+                                                                     {"fronthaul", signal_input::fronthaul}});
 }
 
 } // namespace

@@ -50,6 +50,8 @@ enum class signal_input : uint8_t {
   grid,
   /// Time-domain IQ samples of the slot, OFDM-modulated before the channel (kind pusch_time_domain).
   time_domain,
+  /// The received grid as O-RAN U-plane packets in a pcap file (kind pusch_fronthaul, BFP 9 compression).
+  fronthaul,
 };
 
 struct scenario {
@@ -67,7 +69,7 @@ struct scenario {
   /// Seeds of the transport block contents and of the channel realisations and noise.
   uint64_t payload_seed = 1;
   uint64_t seed = 1;
-  /// Key `input`: grid or time_domain.
+  /// Key `input`: grid, time_domain or fronthaul.
   signal_input input = signal_input::grid;
 };
 

@@ -19,7 +19,9 @@ status scenario_vector_specs(const scenario& sc, std::vector<named_vector_spec>&
       spec.carrier = sc.carrier;
       spec.pdu = sc.pdus[i];
       spec.nof_rx_ports = sc.nof_rx_ports;
-      spec.input = sc.input == signal_input::grid ? io::pusch_input::grid : io::pusch_input::time_domain;
+      spec.input = sc.input == signal_input::grid          ? io::pusch_input::grid
+                   : sc.input == signal_input::time_domain ? io::pusch_input::time_domain
+                                                           : io::pusch_input::fronthaul_pcap;
       if (sc.channel.kind == channel_kind::tdl) {
         phy::tdl_channel_config fading;
         fading.model = sc.channel.model;

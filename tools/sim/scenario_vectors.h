@@ -16,7 +16,7 @@ struct named_vector_spec {
   io::pusch_vector_spec spec;
 };
 
-/// The vector specs of a scenario: its input (grid or time_domain), channel (AWGN or TDL) and SNRs for every PDU;
+/// The vector specs of a scenario: its input (grid, time_domain or fronthaul), channel (AWGN or TDL) and SNRs for every PDU;
 /// seeds derived from the scenario's seeds and the PDU and SNR indices, so every vector is reproducible on its own.
 /// Carrier frequency and timing offsets are not generated yet: a scenario with either is an error.
 status scenario_vector_specs(const scenario& sc, std::vector<named_vector_spec>& out);

@@ -76,6 +76,19 @@ enum class pusch_input : uint8_t { grid, time_domain, fronthaul_pcap };
 /// The kind name of an input.
 const char* pusch_kind_name(pusch_input input);
 
+/// How the IQ data of a fronthaul capture is carried (O-RAN.WG4.CUS U-plane, split 7.2x); both ends must agree.
+struct fronthaul_format {
+  /// Block floating point with iq_width-bit mantissas (O-RAN.WG4.CUS Annex A.1.1), or none: iq_width must be 16.
+  bool block_floating_point = true;
+  unsigned iq_width = 9;
+  /// Every section carries udCompHdr (dynamic compression); otherwise the format above applies to all sections.
+  bool ud_comp_hdr = false;
+  /// eAxC ID (ecpriPcid) of receive port 0; port i uses eaxc_base + i.
+  uint16_t eaxc_base = 0;
+  /// The float value of one int16 unit of the IQ samples.
+  float iq_scale = 1.0F / 8192.0F;
+};
+
 /// kinds "pusch_grid", "pusch_time_domain", "pusch_fronthaul": one PUSCH of one slot with its transport block.
 struct pusch_vector {
   pusch_input input = pusch_input::grid;
@@ -94,17 +107,24 @@ struct pusch_vector {
   /// fft_size * 15 kHz * 2^mu, from the start of the slot's first cyclic prefix (carrier.center_frequency_hz: f_0).
   unsigned fft_size = 0;
   std::vector<cf_t> samples;
-  /// fronthaul_pcap: the capture's file name, relative to the vector's directory.
+  /// fronthaul_pcap: the capture's file name, relative to the vector's directory, the same resolved against that
+  /// directory by the reader, and the packets' format.
   std::string pcap_file;
+  std::string pcap_path;
+  fronthaul_format fronthaul;
   /// Optional references of the receiver's intermediates (FORMAT.md): channel estimate [rx][layer][symbol][subcarrier]
   /// of the allocation, equalized codeword symbols [symbol] and descrambled LLRs [bit].
   std::optional<tv_reference<cf_t>> channel_estimate;
   std::optional<tv_reference<cf_t>> equalized_symbols;
   std::optional<tv_reference<int8_t>> llrs;
 };
-/// Reads any of the three PUSCH kinds. Of a fronthaul vector it reads the PDU, transport block, capture file name and
-/// references; the capture itself is decoded by the fronthaul ingest (`airan run VECTOR --input pcap:FILE`).
+/// Reads any of the three PUSCH kinds (a fronthaul vector without its capture: pusch_vector_grid() reads that).
 status load_pusch_vector(const std::string& path, pusch_vector& out);
 status write_pusch_vector(const std::string& path, const pusch_vector& v);
+
+/// Writes the capture of a fronthaul vector: v.grid (the BWP, which must span the carrier) as the U-plane packets of
+/// the vector's slot (frame 0), eCPRI over Ethernet, in the vector's format, with the times of a slot received over
+/// the air. pcap_path: where (usually beside the vector, named v.pcap_file).
+status write_pusch_capture(const std::string& pcap_path, const pusch_vector& v);
 
 } // namespace airan::io

@@ -24,8 +24,10 @@ struct pusch_vector_spec {
   phy::carrier_config carrier{};
   phy::pusch_pdu pdu{};
   unsigned nof_rx_ports = 1;
-  /// grid or time_domain.
+  /// Any input; fronthaul_pcap keeps the grid in the vector for write_pusch_capture() and needs a BWP spanning the
+  /// carrier.
   pusch_input input = pusch_input::grid;
+  fronthaul_format fronthaul;
   /// Fading channel (nof_tx, nof_rx and sample_rate_hz are set from the PDU, the ports and the numerology); none:
   /// static, receive port r sees transmit port r mod P.
   std::optional<phy::tdl_channel_config> fading;
@@ -36,7 +38,8 @@ struct pusch_vector_spec {
   uint64_t seed = 1;
   /// FFT size of time-domain vectors; 0: ofdm_default_fft_size().
   unsigned fft_size = 0;
-  /// Write the receiver's channel estimate, equalized symbols and LLRs as references.
+  /// Write the receiver's channel estimate, equalized symbols and LLRs as references (never for fronthaul_pcap: the
+  /// compression of the capture changes them).
   bool write_references = true;
   std::string source = "airan tv generate";
 };
@@ -48,8 +51,9 @@ inline constexpr double reference_tolerance = 1.0e-3;
 inline constexpr double llr_reference_tolerance = 0.05;
 
 /// The received grid of the BWP ([port][symbol][12 bwp_size subcarriers]) of a grid or time-domain vector: the grid
-/// itself, or the OFDM demodulation (phy/ofdm, FFT window at its default position) of the samples. A fronthaul capture
-/// vector is an error ("not supported by this reader").
+/// itself, the OFDM demodulation (phy/ofdm, FFT window at its default position) of the samples, or the slot of the
+/// capture (v.pcap_path) assembled from its U-plane packets (io/ingest: the first slot whose number is the PDU's, all
+/// of its PRBs received).
 status pusch_vector_grid(const pusch_vector& v, std::vector<cf_t>& grid);
 
 /// Generates one PUSCH vector. crc_ok receives whether airan's receiver decodes it (a vector meant to pass should).
