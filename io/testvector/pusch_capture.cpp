@@ -1,10 +1,10 @@
 // Fronthaul captures of PUSCH test vectors: the vector's grid as U-plane packets in a pcap file, and back.
 
+#include "pusch_capture.h"
 #include "airan/io/ingest/pcap_io.h"
 #include "airan/io/ingest/slot_assembler.h"
 #include "airan/io/ingest/uplane_packetizer.h"
 #include "airan/io/testvector.h"
-#include "pusch_capture.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -25,9 +25,9 @@ uplane_config uplane_of(const pusch_vector& v)
   uplane_config config;
   config.nof_carrier_prb = v.carrier.bwp_size;
   config.dynamic_compression = v.fronthaul.ud_comp_hdr;
-  config.static_compression = {
-      v.fronthaul.block_floating_point ? compression_method::block_floating_point : compression_method::none,
-      v.fronthaul.iq_width};
+  config.static_compression = {v.fronthaul.block_floating_point ? compression_method::block_floating_point
+                                                                : compression_method::none,
+                               v.fronthaul.iq_width};
   return config;
 }
 
@@ -72,9 +72,9 @@ status write_pusch_capture(const std::string& pcap_path, const pusch_vector& v)
     pcap_sink sink({pcap_path, packet_framing::ethernet});
     const unsigned mu = v.carrier.numerology;
     const unsigned slot = v.pdu.slot % (10U << mu);
-    const auto packets = packetizer.build_slot({v.grid.data(), v.nof_ports, v.nof_symbols, v.nof_subcarriers}, 0,
-                                               static_cast<uint8_t>(slot >> mu),
-                                               static_cast<uint8_t>(slot % (1U << mu)));
+    const auto packets =
+        packetizer.build_slot({v.grid.data(), v.nof_ports, v.nof_symbols, v.nof_subcarriers}, 0,
+                              static_cast<uint8_t>(slot >> mu), static_cast<uint8_t>(slot % (1U << mu)));
     // Fixed times (no wall clock): the same vector gives the same file. A symbol's packets leave once it has been
     // received over the air.
     const int64_t slot_start_ns = int64_t{slot} * slot_ns(mu);

@@ -69,6 +69,13 @@ TEST_CASE("Scenario vectors: input defaults to grid, unknown inputs and offsets 
   CHECK(s.message().find("unknown value 'pcap'") != std::string::npos);
 
   text = two_snrs;
+  text.replace(text.find("input: time_domain"), 18, "input: fronthaul");
+  REQUIRE(parse_scenario(text, sc).is_ok());
+  std::vector<named_vector_spec> fronthaul;
+  REQUIRE(scenario_vector_specs(sc, fronthaul).is_ok());
+  CHECK(fronthaul[0].spec.input == io::pusch_input::fronthaul_pcap);
+
+  text = two_snrs;
   text.replace(text.find("input: time_domain"), 18, "");
   REQUIRE(parse_scenario(text, sc).is_ok());
   CHECK(sc.input == signal_input::grid);
