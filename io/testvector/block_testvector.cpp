@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::size_t max_ports = 16;
 
-/// Opens a vector of one kind; r reads its fields.
+/// Opens a vector and checks that it is of the given kind.
 status open_block(const std::string& path, hdf5_file& f, const char* kind)
 {
   std::string found;

@@ -194,8 +194,9 @@ void add_ru_emu_command(CLI::App &app) {
   auto opt = std::make_shared<ru_emu_options>();
   auto *cmd = app.add_subcommand(
       "ru-emu",
-      "O-RU emulator: send a pusch_grid vector's grid as U-plane packets");
-  cmd->add_option("vector", opt->vector_path, "pusch_grid test vector")
+      "O-RU emulator: send a PUSCH vector's grid as U-plane packets");
+  cmd->add_option("vector", opt->vector_path,
+                  "PUSCH test vector (grid, time-domain or fronthaul input)")
       ->required();
   cmd->add_option("--out", opt->output, "pcap:FILE or udp:HOST:PORT")
       ->required();
