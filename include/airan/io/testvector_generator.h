@@ -2,8 +2,8 @@
 /// Generation of test vectors (testvectors/FORMAT.md) by airan's own blocks, deterministic given the seeds: the same
 /// spec gives the same datasets, bit for bit, on every run.
 /// - PUSCH vectors: transport block -> pusch_transmitter -> channel (static or TDL fading, phy/channel) -> AWGN, as a
-///   received grid or as time-domain samples (OFDM modulation before the channel), with the receiver's intermediates
-///   as optional references.
+///   received grid, as time-domain samples (OFDM modulation before the channel) or as a grid for a fronthaul capture
+///   (write_pusch_capture()), with the receiver's intermediates as optional references.
 /// - Block-level vectors: inputs drawn from a seed, passed through one block; its output is the expectation.
 
 #include "airan/common/status.h"
@@ -56,7 +56,8 @@ inline constexpr double llr_reference_tolerance = 0.05;
 /// of its PRBs received).
 status pusch_vector_grid(const pusch_vector& v, std::vector<cf_t>& grid);
 
-/// Generates one PUSCH vector. crc_ok receives whether airan's receiver decodes it (a vector meant to pass should).
+/// Generates one PUSCH vector. crc_ok receives whether airan's receiver decodes it (a vector meant to pass should;
+/// for a capture, the grid before compression).
 status generate_pusch_vector(const pusch_vector_spec& spec, pusch_vector& out, bool& crc_ok);
 
 /// Block-level vectors of every kind from one seed: LDPC decoding (BG1 and BG2), rate dematching (new data and HARQ
