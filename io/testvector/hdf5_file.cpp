@@ -1,6 +1,6 @@
 #include "airan/io/hdf5_file.h"
 
-#include <hdf5.h>
+#include "hdf5_detail.h"
 
 #include <algorithm>
 #include <limits>
@@ -10,33 +10,7 @@ namespace airan::io {
 
 namespace {
 
-/// Closes an HDF5 identifier with the matching close function at scope exit.
-class scoped_id {
-public:
-  scoped_id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  scoped_id(const scoped_id&) = delete;
-  scoped_id& operator=(const scoped_id&) = delete;
-  ~scoped_id()
-  {
-    if (id_ >= 0) {
-      close_(id_);
-    }
-  }
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-  void reset(hid_t id, herr_t (*close)(hid_t))
-  {
-    if (id_ >= 0) {
-      close_(id_);
-    }
-    id_ = id;
-    close_ = close;
-  }
-
-private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
+using detail::scoped_id;
 
 /// An open attribute or dataset with its datatype and dataspace, closed at scope exit.
 struct hdf5_item {
@@ -72,14 +46,13 @@ status open_item(hid_t file, const std::string& path, const std::string& name, i
   return status::ok();
 }
 
-void silence_hdf5_errors()
+} // namespace
+
+void detail::silence_hdf5_errors()
 {
-  // The library prints its own error stack by default; airan reports errors itself.
   static const bool silenced = [] { return H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) >= 0; }();
   (void)silenced;
 }
-
-} // namespace
 
 struct hdf5_file::handle {
   hid_t id;
@@ -93,7 +66,7 @@ hdf5_file& hdf5_file::operator=(hdf5_file&&) noexcept = default;
 
 status hdf5_file::open(const std::string& path, hdf5_file& out)
 {
-  silence_hdf5_errors();
+  detail::silence_hdf5_errors();
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     return status::error(path + ": not a readable HDF5 file");
   }
@@ -168,28 +141,89 @@ status hdf5_file::read_attribute(const std::string& name, std::string& value) co
   return status::ok();
 }
 
-status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& values) const
+namespace {
+
+/// Reads an integer dataset of any rank >= 1 into int64 with its shape; values are left as they were on failure.
+status read_integers(hid_t file, const std::string& path, const std::string& name, std::vector<int64_t>& values,
+                     std::vector<std::size_t>& shape)
 {
   hdf5_item item;
-  if (auto s = open_item(file_ ? file_->id : -1, path_, name, item_kind::dataset, item); !s) {
+  if (auto s = open_item(file, path, name, item_kind::dataset, item); !s) {
     return s;
   }
-  const scoped_id& set = item.object;
-  const scoped_id& type = item.type;
-  const scoped_id& space = item.space;
-  if (H5Tget_class(type.get()) != H5T_INTEGER || H5Sget_simple_extent_ndims(space.get()) != 1) {
-    return status::error(path_ + ": dataset '" + name + "' is not a 1-D integer array");
+  const int rank = H5Sget_simple_extent_ndims(item.space.get());
+  if (H5Tget_class(item.type.get()) != H5T_INTEGER || rank < 1) {
+    return status::error(path + ": dataset '" + name + "' is not an integer array");
   }
-  const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (H5Sget_simple_extent_dims(item.space.get(), dims.data(), nullptr) != rank) {
+    return status::error(path + ": unreadable shape of dataset '" + name + "'");
+  }
+  const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(item.space.get()));
   std::vector<int64_t> wide(count);
-  if (count != 0 && H5Dread(set.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, wide.data()) < 0) {
-    return status::error(path_ + ": cannot read dataset '" + name + "' (corrupt data?)");
+  if (count != 0 && H5Dread(item.object.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, wide.data()) < 0) {
+    return status::error(path + ": cannot read dataset '" + name + "' (corrupt data?)");
   }
-  if (std::any_of(wide.begin(), wide.end(), [](int64_t v) { return v < 0 || v > 255; })) {
-    return status::error(path_ + ": dataset '" + name + "' has values outside 0..255");
+  values = std::move(wide);
+  shape.assign(dims.begin(), dims.end());
+  return status::ok();
+}
+
+/// Reads an integer dataset into T, every value within [lo, hi].
+template <typename T>
+status read_narrow(hid_t file, const std::string& path, const std::string& name, std::vector<T>& values,
+                   std::vector<std::size_t>& shape, int64_t lo, int64_t hi)
+{
+  std::vector<int64_t> wide;
+  std::vector<std::size_t> dims;
+  if (auto s = read_integers(file, path, name, wide, dims); !s) {
+    return s;
+  }
+  if (std::any_of(wide.begin(), wide.end(), [lo, hi](int64_t v) { return v < lo || v > hi; })) {
+    return status::error(path + ": dataset '" + name + "' has values outside " + std::to_string(lo) + ".." +
+                         std::to_string(hi));
   }
   values.assign(wide.begin(), wide.end());
+  shape = std::move(dims);
   return status::ok();
+}
+
+} // namespace
+
+bool hdf5_file::has_attribute(const std::string& name) const
+{
+  return file_ && H5Aexists(file_->id, name.c_str()) > 0;
+}
+
+bool hdf5_file::has_dataset(const std::string& name) const
+{
+  return file_ && H5Lexists(file_->id, name.c_str(), H5P_DEFAULT) > 0;
+}
+
+status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& values) const
+{
+  std::vector<uint8_t> bytes;
+  std::vector<std::size_t> shape;
+  if (auto s = read_dataset(name, bytes, shape); !s) {
+    return s;
+  }
+  if (shape.size() != 1) {
+    return status::error(path_ + ": dataset '" + name + "' is not a 1-D integer array");
+  }
+  values = std::move(bytes);
+  return status::ok();
+}
+
+status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& values,
+                               std::vector<std::size_t>& shape) const
+{
+  return read_narrow(file_ ? file_->id : -1, path_, name, values, shape, 0, 255);
+}
+
+status hdf5_file::read_dataset(const std::string& name, std::vector<int8_t>& values,
+                               std::vector<std::size_t>& shape) const
+{
+  return read_narrow(file_ ? file_->id : -1, path_, name, values, shape, -128, 127);
 }
 
 status hdf5_file::read_dataset(const std::string&        name,

@@ -1,79 +1,15 @@
 #include "airan/io/testvector.h"
 
-#include "airan/io/hdf5_file.h"
+#include "airan/phy/ofdm/ofdm_numerology.h"
+#include "airan/phy/pusch/pusch_codeword.h"
+#include "testvector_fields.h"
 
-#include <map>
+#include <filesystem>
 
 namespace airan::io {
 
-namespace {
-
-/// Reads attributes, keeping the first error so a loader can read everything and check once.
-class attribute_reader {
-public:
-  attribute_reader(const hdf5_file& f, status& error) : f_(f), error_(error) {}
-
-  uint32_t u32(const std::string& name)
-  {
-    uint32_t value = 0;
-    keep(f_.read_attribute(name, value));
-    return value;
-  }
-  double f64(const std::string& name)
-  {
-    double value = 0;
-    keep(f_.read_attribute(name, value));
-    return value;
-  }
-  std::string text(const std::string& name)
-  {
-    std::string value;
-    keep(f_.read_attribute(name, value));
-    return value;
-  }
-  void keep(status s)
-  {
-    if (error_.is_ok() && !s.is_ok()) {
-      error_ = std::move(s);
-    }
-  }
-
-private:
-  const hdf5_file& f_;
-  status& error_;
-};
-
-status open_kind(const std::string& path, hdf5_file& f, const std::string& expected_kind)
-{
-  if (auto s = hdf5_file::open(path, f); !s) {
-    return s;
-  }
-  std::string kind;
-  if (auto s = read_testvector_kind(path, kind); !s) {
-    return s;
-  }
-  if (kind != expected_kind) {
-    return status::error(path + ": kind '" + kind + "', expected '" + expected_kind + "'");
-  }
-  return status::ok();
-}
-
-status check_bits(const std::string& path, const std::string& name, const std::vector<uint8_t>& bits,
-                  std::size_t expected)
-{
-  if (bits.size() != expected) {
-    return status::error(path + ": dataset '" + name + "' holds " + std::to_string(bits.size()) + " values, " +
-                         std::to_string(expected) + " expected");
-  }
-  for (uint8_t b : bits) {
-    if (b > 1) {
-      return status::error(path + ": dataset '" + name + "' holds values other than 0 and 1");
-    }
-  }
-  return status::ok();
-}
-
-} // namespace
+using detail::field_reader;
+using detail::field_writer;
 
 status read_testvector_kind(const std::string& path, std::string& kind)
 {
@@ -95,121 +31,206 @@ status read_testvector_kind(const std::string& path, std::string& kind)
 status load_ulsch_coding_vector(const std::string& path, ulsch_coding_vector& out)
 {
   hdf5_file f;
-  if (auto s = open_kind(path, f, "ulsch_coding"); !s) {
+  std::string kind;
+  if (auto s = detail::open_vector(path, f, {"ulsch_coding"}, kind); !s) {
     return s;
   }
-  status error;
-  attribute_reader a(f, error);
-  out.config.tbs = a.u32("tbs");
-  out.config.nof_coded_bits = a.u32("nof_coded_bits");
-  out.config.target_code_rate = static_cast<float>(a.f64("target_code_rate"));
-  out.config.modulation_order = a.u32("modulation_order");
-  out.config.nof_layers = a.u32("nof_layers");
-  out.config.rv = a.u32("rv");
-  out.config.tbs_lbrm.reset();
-  out.rnti = a.u32("rnti");
-  out.n_id = a.u32("n_id");
-  a.keep(f.read_dataset("tb_bits", out.tb_bits));
-  a.keep(f.read_dataset("coded_bits", out.coded_bits));
-  a.keep(f.read_dataset("scrambled_bits", out.scrambled_bits));
-  if (!error) {
-    return error;
+  field_reader r(f);
+  ulsch_coding_vector v;
+  v.source = r.text("source");
+  v.config.tbs = r.u32("tbs");
+  v.config.nof_coded_bits = r.u32("nof_coded_bits");
+  v.config.target_code_rate = static_cast<float>(r.f64("target_code_rate"));
+  v.config.modulation_order = r.u32("modulation_order");
+  v.config.nof_layers = r.u32("nof_layers");
+  v.config.rv = r.u32("rv");
+  v.config.tbs_lbrm.reset();
+  v.rnti = r.u32("rnti");
+  v.n_id = r.u32("n_id");
+  if (!r.ok()) {
+    return r.get();
   }
-  if (out.rnti > 65535 || out.n_id > 1023) {
+  if (v.rnti > 65535 || v.n_id > 1023) {
     return status::error(path + ": rnti or n_id out of range");
   }
-  a.keep(check_bits(path, "tb_bits", out.tb_bits, out.config.tbs));
-  a.keep(check_bits(path, "coded_bits", out.coded_bits, out.config.nof_coded_bits));
-  a.keep(check_bits(path, "scrambled_bits", out.scrambled_bits, out.config.nof_coded_bits));
-  return error;
+  v.tb_bits = r.bits("tb_bits", v.config.tbs);
+  v.coded_bits = r.bits("coded_bits", v.config.nof_coded_bits);
+  v.scrambled_bits = r.bits("scrambled_bits", v.config.nof_coded_bits);
+  if (r.ok()) {
+    out = std::move(v);
+  }
+  return r.get();
 }
 
-status load_pusch_grid_vector(const std::string& path, pusch_grid_vector& out)
+status write_ulsch_coding_vector(const std::string& path, const ulsch_coding_vector& v)
+{
+  hdf5_writer file;
+  if (auto s = detail::create_vector(path, file, "ulsch_coding", v.source); !s) {
+    return s;
+  }
+  field_writer w(file);
+  w.u32("tbs", v.config.tbs);
+  w.u32("nof_coded_bits", v.config.nof_coded_bits);
+  w.f64("target_code_rate", v.config.target_code_rate);
+  w.u32("modulation_order", v.config.modulation_order);
+  w.u32("nof_layers", v.config.nof_layers);
+  w.u32("rv", v.config.rv);
+  w.u32("rnti", v.rnti);
+  w.u32("n_id", v.n_id);
+  w.u8s("tb_bits", v.tb_bits);
+  w.u8s("coded_bits", v.coded_bits);
+  w.u8s("scrambled_bits", v.scrambled_bits);
+  return detail::finish_vector(file, w);
+}
+
+const char* pusch_kind_name(pusch_input input)
+{
+  switch (input) {
+  case pusch_input::grid:
+    return "pusch_grid";
+  case pusch_input::time_domain:
+    return "pusch_time_domain";
+  case pusch_input::fronthaul_pcap:
+    return "pusch_fronthaul";
+  }
+  return "";
+}
+
+namespace {
+
+/// Largest receive ports of a vector.
+constexpr std::size_t max_rx_ports = 16;
+
+} // namespace
+
+status load_pusch_vector(const std::string& path, pusch_vector& out)
 {
   hdf5_file f;
-  if (auto s = open_kind(path, f, "pusch_grid"); !s) {
+  std::string kind;
+  if (auto s = detail::open_vector(path, f, {"pusch_grid", "pusch_time_domain", "pusch_fronthaul"}, kind); !s) {
     return s;
   }
-  status error;
-  attribute_reader a(f, error);
-  const auto u32 = [&a](const std::string& name) { return a.u32(name); };
-  const auto text = [&a](const std::string& name) { return a.text(name); };
-  out.carrier.cell_id = u32("cell_id");
-  out.carrier.numerology = u32("numerology");
-  out.carrier.cp = text("cyclic_prefix") == "normal" ? phy::cyclic_prefix::normal : phy::cyclic_prefix::extended;
-  out.carrier.nof_prb = u32("carrier_nof_prb");
-  out.carrier.bwp_start = u32("bwp_start");
-  out.carrier.bwp_size = u32("bwp_size");
-
-  phy::pusch_pdu& pdu = out.pdu;
-  pdu.rnti = u32("rnti");
-  pdu.n_id = u32("n_id");
-  pdu.slot = u32("slot");
-  pdu.prb_start = u32("prb_start");
-  pdu.nof_prb = u32("nof_prb");
-  pdu.start_symbol = u32("start_symbol");
-  pdu.nof_symbols = u32("nof_symbols");
-  pdu.mapping = text("mapping_type") == "A" ? phy::pusch_mapping_type::type_a : phy::pusch_mapping_type::type_b;
-  pdu.nof_layers = u32("nof_layers");
-  pdu.nof_antenna_ports = u32("nof_antenna_ports");
-  pdu.precoding =
-      text("precoding") == "codebook" ? phy::pusch_precoding::codebook : phy::pusch_precoding::non_codebook;
-  pdu.tpmi = u32("tpmi");
-  pdu.transform_precoding = u32("transform_precoding") != 0;
-  pdu.dmrs.config_type = u32("dmrs_config_type");
-  pdu.dmrs.max_length = u32("dmrs_length");
-  pdu.dmrs.additional_position = u32("dmrs_additional_position");
-  pdu.dmrs.type_a_position = u32("dmrs_type_a_position");
-  pdu.dmrs.scrambling_id = {u32("dmrs_scrambling_id0"), u32("dmrs_scrambling_id1")};
-  pdu.dmrs.n_scid = u32("dmrs_n_scid");
-  pdu.dmrs.nof_cdm_groups_without_data = u32("dmrs_nof_cdm_groups_without_data");
-  pdu.dmrs.n_id_rs = u32("dmrs_n_id_rs");
-  std::vector<uint8_t> ports;
-  if (auto s = f.read_dataset("dmrs_ports", ports); !s) {
-    return s;
+  field_reader r(f);
+  pusch_vector v;
+  v.input = kind == "pusch_grid"          ? pusch_input::grid
+            : kind == "pusch_time_domain" ? pusch_input::time_domain
+                                          : pusch_input::fronthaul_pcap;
+  v.source = r.text("source");
+  detail::read_pusch_config(r, v.carrier, v.pdu);
+  v.tbs = r.u32("tbs");
+  if (!r.ok()) {
+    return r.get();
   }
-  if (ports.size() != pdu.nof_layers || ports.size() > pdu.dmrs.ports.size()) {
-    return status::error(path + ": dataset 'dmrs_ports' must hold one port per layer");
+  if (v.carrier.bwp_size == 0 || v.carrier.bwp_size > 275) {
+    return status::error(path + ": attribute 'bwp_size' must be 1..275");
   }
-  for (std::size_t j = 0; j < ports.size(); ++j) {
-    pdu.dmrs.ports[j] = ports[j];
-  }
-  const std::map<std::string, phy::mcs_table> tables = {
-      {"qam64", phy::mcs_table::qam64}, {"qam256", phy::mcs_table::qam256}, {"qam64_low_se", phy::mcs_table::qam64_low_se}};
-  const auto table = tables.find(text("mcs_table"));
-  if (table == tables.end()) {
-    return error.is_ok() ? status::error(path + ": unknown mcs_table") : error;
-  }
-  pdu.table = table->second;
-  pdu.mcs = u32("mcs");
-  pdu.rv = u32("rv");
-
-  out.tbs = u32("tbs");
-  if (!error) {
-    return error;
-  }
-  a.keep(f.read_dataset("tb_bits", out.tb_bits));
-  std::vector<float> values;
+  v.tb_bits = r.bits("tb_bits", v.tbs);
+  v.nof_symbols = phy::ofdm_nof_symbols_per_slot(v.carrier.cp);
+  v.nof_subcarriers = 12 * v.carrier.bwp_size;
   std::vector<std::size_t> shape;
-  a.keep(f.read_dataset("grid", values, shape));
-  if (!error) {
-    return error;
+  if (v.input == pusch_input::grid) {
+    v.grid = r.complexes_within("grid", {max_rx_ports, v.nof_symbols, v.nof_subcarriers}, shape);
+    if (r.ok() && (shape[1] != v.nof_symbols || shape[2] != v.nof_subcarriers)) {
+      return status::error(path + ": dataset 'grid' must hold " + std::to_string(v.nof_symbols) + " symbols of " +
+                           std::to_string(v.nof_subcarriers) + " subcarriers (the BWP)");
+    }
+  } else if (v.input == pusch_input::time_domain) {
+    v.fft_size = r.u32("fft_size");
+    const double sample_rate_hz = r.f64("sample_rate_hz");
+    if (!r.ok()) {
+      return r.get();
+    }
+    if (auto s = phy::validate_ofdm_numerology(v.carrier, v.fft_size); !s) {
+      return status::error(path + ": attributes 'fft_size' and carrier: " + s.message());
+    }
+    const phy::ofdm_numerology numerology(v.carrier, v.fft_size);
+    if (std::abs(sample_rate_hz - numerology.sample_rate_hz()) > 1e-6 * numerology.sample_rate_hz()) {
+      return status::error(path + ": attribute 'sample_rate_hz' is " + std::to_string(sample_rate_hz) + ", " +
+                           std::to_string(numerology.sample_rate_hz()) + " expected from fft_size and numerology");
+    }
+    const std::size_t length = numerology.slot_length(v.pdu.slot);
+    v.samples = r.complexes_within("samples", {max_rx_ports, length}, shape);
+    if (r.ok() && shape[1] != length) {
+      return status::error(path + ": dataset 'samples' must hold one slot, " + std::to_string(length) +
+                           " samples per port");
+    }
+  } else {
+    v.pcap_file = r.text("pcap_file");
+    v.pcap_path = (std::filesystem::path(path).parent_path() / v.pcap_file).string();
+    shape = {r.u32("nof_rx_ports")};
+    auto& fh = v.fronthaul;
+    fh.block_floating_point = r.choice("fh_compression", {"block_floating_point", "none"}) == 0;
+    fh.iq_width = r.u32("fh_iq_width");
+    fh.ud_comp_hdr = r.u32("fh_ud_comp_hdr") != 0;
+    const uint32_t eaxc_base = r.u32("fh_eaxc_base");
+    fh.iq_scale = static_cast<float>(r.f64("fh_iq_scale"));
+    if (r.ok() && (shape[0] == 0 || shape[0] > max_rx_ports)) {
+      return status::error(path + ": attribute 'nof_rx_ports' must be 1.." + std::to_string(max_rx_ports));
+    }
+    if (r.ok() && (fh.iq_width == 0 || fh.iq_width > 16 || (!fh.block_floating_point && fh.iq_width != 16) ||
+                   eaxc_base + shape[0] > 65536 || !(fh.iq_scale > 0.0F))) {
+      return status::error(path + ": attributes 'fh_iq_width' (1..16, 16 without compression), 'fh_eaxc_base' or "
+                                  "'fh_iq_scale' out of range");
+    }
+    fh.eaxc_base = static_cast<uint16_t>(eaxc_base);
   }
-  if (auto s = check_bits(path, "tb_bits", out.tb_bits, out.tbs); !s) {
+  if (!r.ok()) {
+    return r.get();
+  }
+  v.nof_ports = static_cast<unsigned>(shape[0]);
+  if (f.has_dataset("channel_estimate") || f.has_dataset("equalized_symbols") || f.has_dataset("llrs")) {
+    // The references' shapes follow from the allocation and the codeword it carries.
+    phy::pusch_codeword_params cw;
+    if (auto s = phy::compute_pusch_codeword_params(cw, v.pdu, v.carrier); !s) {
+      return status::error(path + ": the PUSCH configuration of the references is invalid: " + s.message());
+    }
+    v.channel_estimate = r.complex_reference(
+        "channel_estimate", {v.nof_ports, v.pdu.nof_layers, v.pdu.nof_symbols, std::size_t{12} * v.pdu.nof_prb});
+    v.equalized_symbols =
+        r.complex_reference("equalized_symbols", {std::size_t{cw.nof_re_per_layer} * v.pdu.nof_layers});
+    v.llrs = r.int8_reference("llrs", {cw.nof_coded_bits});
+  }
+  if (!r.ok()) {
+    return r.get();
+  }
+  out = std::move(v);
+  return status::ok();
+}
+
+status write_pusch_vector(const std::string& path, const pusch_vector& v)
+{
+  hdf5_writer file;
+  if (auto s = detail::create_vector(path, file, pusch_kind_name(v.input), v.source); !s) {
     return s;
   }
-  if (shape.size() != 4 || shape[3] != 2 || shape[0] == 0 || shape[0] > 16 || shape[1] == 0 || shape[1] > 14 ||
-      shape[2] == 0 || shape[2] > 12 * 275) {
-    return status::error(path + ": dataset 'grid' must be [port][symbol][subcarrier][2] within 16 x 14 x 3300");
+  field_writer w(file);
+  detail::write_pusch_config(w, v.carrier, v.pdu);
+  w.u32("tbs", v.tbs);
+  w.u8s("tb_bits", v.tb_bits);
+  switch (v.input) {
+  case pusch_input::grid:
+    w.complexes("grid", v.grid, {v.nof_ports, v.nof_symbols, v.nof_subcarriers});
+    break;
+  case pusch_input::time_domain: {
+    w.u32("fft_size", v.fft_size);
+    w.f64("sample_rate_hz", v.fft_size * 15.0e3 * (1U << v.carrier.numerology));
+    w.complexes("samples", v.samples, {v.nof_ports, v.nof_ports == 0 ? 0 : v.samples.size() / v.nof_ports});
+    break;
   }
-  out.nof_ports = static_cast<unsigned>(shape[0]);
-  out.nof_symbols = static_cast<unsigned>(shape[1]);
-  out.nof_subcarriers = static_cast<unsigned>(shape[2]);
-  out.grid.resize(values.size() / 2);
-  for (std::size_t i = 0; i < out.grid.size(); ++i) {
-    out.grid[i] = {values[2 * i], values[2 * i + 1]};
+  case pusch_input::fronthaul_pcap:
+    w.text("pcap_file", v.pcap_file);
+    w.u32("nof_rx_ports", v.nof_ports);
+    w.text("fh_compression", v.fronthaul.block_floating_point ? "block_floating_point" : "none");
+    w.u32("fh_iq_width", v.fronthaul.iq_width);
+    w.u32("fh_ud_comp_hdr", v.fronthaul.ud_comp_hdr ? 1 : 0);
+    w.u32("fh_eaxc_base", v.fronthaul.eaxc_base);
+    w.f64("fh_iq_scale", v.fronthaul.iq_scale);
+    break;
   }
-  return status::ok();
+  w.complex_reference("channel_estimate", v.channel_estimate);
+  w.complex_reference("equalized_symbols", v.equalized_symbols);
+  w.int8_reference("llrs", v.llrs);
+  return detail::finish_vector(file, w);
 }
 
 } // namespace airan::io

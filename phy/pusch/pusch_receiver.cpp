@@ -242,6 +242,9 @@ struct pusch_receiver::impl {
   std::vector<cf_t> reference;
   std::vector<float> noise_var;
   std::vector<cf_t> covariance;
+  /// Sizes of the last receive()'s intermediates.
+  unsigned last_nof_symbols = 0;
+  unsigned last_nof_bits = 0;
 };
 
 pusch_receiver::pusch_receiver(const pusch_receiver_config& config) : impl_(std::make_unique<impl>(config)) {}
@@ -303,6 +306,8 @@ pusch_rx_result pusch_receiver::receive(std::span<uint8_t> tb_bytes, const_grid_
   times.equalization = lap_us(lap);
 
   const auto llrs = std::span(d.llrs).first(cw.nof_coded_bits);
+  d.last_nof_symbols = nof_symbols;
+  d.last_nof_bits = cw.nof_coded_bits;
   demodulate_soft(llrs, std::span<const cf_t>(d.symbols).first(nof_symbols),
                   std::span<const float>(d.symbol_noise_var).first(nof_symbols), cw.modulation);
   times.demapping = lap_us(lap);
@@ -322,6 +327,16 @@ pusch_rx_result pusch_receiver::receive(std::span<uint8_t> tb_bytes, const_grid_
       decoded.nof_cbs_decoded == 0 ? 0.0f : static_cast<float>(decoded.total_iterations) / decoded.nof_cbs_decoded;
   result.max_ldpc_iterations = decoded.max_iterations;
   return result;
+}
+
+pusch_rx_intermediates pusch_receiver::intermediates() const noexcept
+{
+  const auto& d = *impl_;
+  if (d.last_nof_bits == 0) {
+    return {};
+  }
+  return {&d.estimate, std::span<const cf_t>(d.symbols).first(d.last_nof_symbols),
+          std::span<const int8_t>(d.llrs).first(d.last_nof_bits)};
 }
 
 } // namespace airan::phy

@@ -14,9 +14,9 @@ TEST_CASE("test-vector readers: kinds are checked and damaged files give errors 
   REQUIRE(io::read_testvector_kind(dir + "/pusch/case_00.h5", kind).is_ok());
   CHECK(kind == "pusch_grid");
 
-  io::pusch_grid_vector pusch;
-  const auto wrong = io::load_pusch_grid_vector(dir + "/ulsch/case_0.h5", pusch);
-  CHECK(wrong.message().find("kind 'ulsch_coding'") != std::string::npos);
+  io::pusch_vector pusch;
+  const auto wrong = io::load_pusch_vector(dir + "/ulsch/case_0.h5", pusch);
+  CHECK(wrong.message().find("kind 'ulsch_coding', expected 'pusch_grid'") != std::string::npos);
   io::ulsch_coding_vector ulsch;
   CHECK(io::load_ulsch_coding_vector(dir + "/ulsch/case_0.h5", ulsch).is_ok());
   CHECK(ulsch.tb_bits.size() == ulsch.config.tbs);
@@ -28,7 +28,7 @@ TEST_CASE("test-vector readers: kinds are checked and damaged files give errors 
     std::filesystem::copy_file(dir + "/pusch/case_00.h5", copy, std::filesystem::copy_options::overwrite_existing);
     std::filesystem::resize_file(copy, keep);
     CAPTURE(keep);
-    CHECK_FALSE(io::load_pusch_grid_vector(copy.string(), pusch).is_ok());
+    CHECK_FALSE(io::load_pusch_vector(copy.string(), pusch).is_ok());
   }
   std::filesystem::remove(copy);
 }

@@ -11,6 +11,9 @@ void add_demo_command(CLI::App& app);
 /// `airan run`: decodes test vectors and compares them with their expectations; sets exit_code (0: all passed).
 void add_run_command(CLI::App& app, int& exit_code);
 
+/// `airan tv generate`: writes test vectors from a scenario and block-level vectors from a seed.
+void add_tv_command(CLI::App& app);
+
 /// `airan ru-emu`: O-RU emulator sending a test vector's grid as U-plane packets, with fault injection.
 void add_ru_emu_command(CLI::App& app);
 

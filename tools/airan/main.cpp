@@ -10,6 +10,7 @@ int main(int argc, char** argv)
   int exit_code = 0;
   airan::tools::add_demo_command(app);
   airan::tools::add_run_command(app, exit_code);
+  airan::tools::add_tv_command(app);
   airan::tools::add_ru_emu_command(app);
   airan::tools::add_fh_command(app);
   airan::tools::add_sweep_command(app);

@@ -6,6 +6,7 @@
 
 #include "airan/io/ingest/fault_injector.h"
 #include "airan/io/ingest/uplane_packetizer.h"
+#include "airan/io/testvector_generator.h"
 #include "commands.h"
 #include "fh_endpoints.h"
 #include "fh_options.h"
@@ -87,9 +88,14 @@ nlohmann::json to_json(const io::fault_report &r) {
 }
 
 void ru_emu(const ru_emu_options &opt) {
-  io::pusch_grid_vector v;
-  if (auto s = io::load_pusch_grid_vector(opt.vector_path, v); !s) {
+  io::pusch_vector v;
+  if (auto s = io::load_pusch_vector(opt.vector_path, v); !s) {
     throw std::runtime_error(s.message());
+  }
+  // A time-domain vector is sent as the grid its samples demodulate to.
+  std::vector<cf_t> grid_values;
+  if (auto s = io::pusch_vector_grid(v, grid_values); !s) {
+    throw std::runtime_error(opt.vector_path + ": " + s.message());
   }
   const endpoint out = parse_endpoint(opt.output);
   if (opt.framing != "eth" && opt.framing != "udp") {
@@ -146,7 +152,7 @@ void ru_emu(const ru_emu_options &opt) {
   const int64_t slot_ns = 1'000'000 >> mu;
   const int64_t symbol_ns = slot_ns / v.nof_symbols;
   paced_sender sender(*sink, opt.realtime, epoch_ns);
-  const phy::const_grid_view grid{v.grid.data(), v.nof_ports, v.nof_symbols,
+  const phy::const_grid_view grid{grid_values.data(), v.nof_ports, v.nof_symbols,
                                   v.nof_subcarriers};
   uint64_t nof_built = 0;
   for (unsigned i = 0; i != opt.nof_slots; ++i) {
@@ -207,8 +213,9 @@ void add_ru_emu_command(CLI::App &app) {
   auto opt = std::make_shared<ru_emu_options>();
   auto *cmd = app.add_subcommand(
       "ru-emu",
-      "O-RU emulator: send a pusch_grid vector's grid as U-plane packets");
-  cmd->add_option("vector", opt->vector_path, "pusch_grid test vector")
+      "O-RU emulator: send a PUSCH vector's grid as U-plane packets");
+  cmd->add_option("vector", opt->vector_path,
+                  "PUSCH test vector (grid, time-domain or fronthaul input)")
       ->required();
   cmd->add_option("--out", opt->output,
                   "pcap:FILE, udp:HOST:PORT or dpdk:VDEV (e.g. "

@@ -39,8 +39,8 @@ int run_fronthaul(const std::string &vector_path,
                   const fronthaul_run_options &options,
                   phy::channel_estimator_kind estimator,
                   const std::string &json_path) {
-  io::pusch_grid_vector v;
-  if (auto s = io::load_pusch_grid_vector(vector_path, v); !s) {
+  io::pusch_vector v;
+  if (auto s = io::load_pusch_vector(vector_path, v); !s) {
     throw std::runtime_error(s.message());
   }
   const endpoint input = parse_endpoint(options.input);

@@ -442,7 +442,7 @@ void parse_document(const YAML::Node &root, scenario &sc,
                     std::string_view source) {
   const yaml_map m(root, "", source);
   m.check_keys({"name", "description", "carrier", "rx_ports", "pdus", "channel",
-                "harq", "snr_db", "payload_seed", "seed"});
+                "harq", "snr_db", "payload_seed", "seed", "input"});
   m.get_string("name", sc.name);
   m.get_string("description", sc.description);
   parse_carrier(yaml_map(m.required("carrier"), "carrier", source), sc.carrier);
@@ -495,6 +495,9 @@ void parse_document(const YAML::Node &root, scenario &sc,
   m.get_uint("payload_seed", sc.payload_seed, 0,
              std::numeric_limits<uint64_t>::max());
   m.get_uint("seed", sc.seed, 0, std::numeric_limits<uint64_t>::max());
+  m.get_enum("input", sc.input, std::map<std::string, signal_input>{{"grid", signal_input::grid},
+                                                                     {"time_domain", signal_input::time_domain},
+                                                                     {"fronthaul", signal_input::fronthaul}});
 }
 
 } // namespace

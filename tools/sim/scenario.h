@@ -51,6 +51,16 @@ struct harq_scenario {
   std::array<unsigned, 4> rv_sequence = {0, 2, 3, 1};
 };
 
+/// How test vectors of the scenario carry the received signal (airan tv generate; testvectors/FORMAT.md).
+enum class signal_input : uint8_t {
+  /// Frequency-domain resource grid (kind pusch_grid).
+  grid,
+  /// Time-domain IQ samples of the slot, OFDM-modulated before the channel (kind pusch_time_domain).
+  time_domain,
+  /// The received grid as O-RAN U-plane packets in a pcap file (kind pusch_fronthaul, BFP 9 compression).
+  fronthaul,
+};
+
 struct scenario {
   std::string name;
   std::string description;
@@ -68,6 +78,8 @@ struct scenario {
   /// noise.
   uint64_t payload_seed = 1;
   uint64_t seed = 1;
+  /// Key `input`: grid, time_domain or fronthaul.
+  signal_input input = signal_input::grid;
 };
 
 /// Largest |timing offset| accepted, seconds.

@@ -1,7 +1,8 @@
 #pragma once
-/// Read access to HDF5 test-vector files (testvectors/FORMAT.md): root attributes, 1-D integer datasets and N-D
-/// floating-point datasets.
-/// Every failure is a status naming the file and the attribute or dataset; nothing throws.
+/// Read access to HDF5 test-vector files (testvectors/FORMAT.md): root attributes and N-D integer and floating-point
+/// datasets of the root group.
+/// Every failure is a status naming the file and the attribute or dataset; nothing throws. Failed reads leave the
+/// outputs as they were.
 
 #include "airan/common/status.h"
 
@@ -29,8 +30,16 @@ public:
   status read_attribute(const std::string& name, double& value) const;
   status read_attribute(const std::string& name, std::string& value) const;
 
+  bool has_attribute(const std::string& name) const;
+  bool has_dataset(const std::string& name) const;
+
   /// Reads a 1-D dataset of any integer type into bytes; values outside [0, 255] are an error.
   status read_dataset(const std::string& name, std::vector<uint8_t>& values) const;
+
+  /// Reads an integer dataset of any rank >= 1 in row-major (C) order with its shape; values outside [0, 255]
+  /// (uint8) or [-128, 127] (int8) are an error.
+  status read_dataset(const std::string& name, std::vector<uint8_t>& values, std::vector<std::size_t>& shape) const;
+  status read_dataset(const std::string& name, std::vector<int8_t>& values, std::vector<std::size_t>& shape) const;
 
   /// Reads a floating-point dataset of any rank >= 1 as float32 in row-major (C) order; shape receives its dimensions
   /// (values.size() is their product). Integer or string datasets are an error.

@@ -42,8 +42,8 @@ bool damaged(fault_kind kind) { return expected_error(kind) != fh_error::ok; }
 
 TEST_CASE("fault injection: assembler counters equal what was injected; "
           "untouched slots decode") {
-  pusch_grid_vector v;
-  REQUIRE(load_pusch_grid_vector(
+  pusch_vector v;
+  REQUIRE(load_pusch_vector(
               std::string(AIRAN_TESTVECTOR_DIR) + "/pusch/case_05.h5", v)
               .is_ok());
   const unsigned nof_prb = v.nof_subcarriers / 12;

@@ -8,13 +8,13 @@
 
 namespace airan::phy::test {
 
-using pusch_vector = io::pusch_grid_vector;
+using pusch_vector = io::pusch_vector;
 
 inline pusch_vector load_pusch_vector(const std::string& name)
 {
   pusch_vector v;
   const std::string path = std::string(AIRAN_TESTVECTOR_DIR) + "/pusch/" + name + ".h5";
-  const status s = io::load_pusch_grid_vector(path, v);
+  const status s = io::load_pusch_vector(path, v);
   REQUIRE_MESSAGE(s.is_ok(), s.message());
   return v;
 }

@@ -65,6 +65,16 @@ struct pusch_rx_result {
   pusch_stage_times_us times;
 };
 
+/// Intermediate results of the last receive(), valid until the next call: for test-vector references and checks.
+struct pusch_rx_intermediates {
+  /// Channel estimate of the allocation ([rx][layer][symbol][subcarrier]) with the noise statistics.
+  const channel_estimate* estimate = nullptr;
+  /// Equalized codeword symbols in codeword order (after layer demapping and DFT-s-OFDM inverse transform).
+  std::span<const cf_t> equalized_symbols;
+  /// LLRs of the codeword bits after descrambling, as given to the UL-SCH decoder (positive means 0).
+  std::span<const int8_t> llrs;
+};
+
 class pusch_receiver {
 public:
   explicit pusch_receiver(const pusch_receiver_config& config);
@@ -80,6 +90,9 @@ public:
   /// least pusch_rx_result::nof_cbs entries; max_nof_code_blocks always suffices). The PDU must pass validate().
   pusch_rx_result receive(std::span<uint8_t> tb_bytes, const_grid_view grid, const pusch_pdu& pdu,
                           const carrier_config& carrier, std::span<ulsch_cb_result> cb_results = {}) noexcept;
+
+  /// The intermediates of the last receive() (empty before the first).
+  pusch_rx_intermediates intermediates() const noexcept;
 
 private:
   struct impl;
