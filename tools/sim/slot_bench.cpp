@@ -222,7 +222,10 @@ slot_bench_report run_slot_bench(const slot_bench_config& config)
   report.config = config;
   report.backend_used = phy::require_backend(config.backend, "airan bench");
   if (report.backend_used != phy::backend::cpu) {
-    throw std::runtime_error("airan bench: the PUSCH slot pipeline has no CUDA backend in this build");
+    // Never a silent fallback: the CUDA twins exist as separate blocks, not yet chained on device memory.
+    throw std::runtime_error("airan bench: --backend cuda: the PUSCH slot pipeline is not yet chained on the GPU (the "
+                             "CUDA twins of channel estimation, equalisation, demapping, rate dematching, LDPC and "
+                             "CRC exist as separate blocks); nothing was run. Use --backend cpu.");
   }
   report.backend_note = config.backend == phy::backend::automatic
                             ? "automatic resolved to cpu: no usable GPU (or no CUDA in this build)"
