@@ -1,7 +1,11 @@
 #pragma once
 // Subcommands of the airan command line: each registers its options on the parent and runs when selected.
 
+#include "airan/phy/coding/mcs_tbs.h"
+
 #include <CLI/CLI.hpp>
+
+#include <string>
 
 namespace airan::tools {
 
@@ -22,5 +26,11 @@ void add_fh_command(CLI::App& app);
 
 /// `airan sweep`: BLER and throughput against SNR for a YAML scenario, with HARQ; `airan sweep merge` combines shards.
 void add_sweep_command(CLI::App& app);
+
+/// `airan bench`: N cells x M slots of the PUSCH slot pipeline; throughput, slot latency percentiles, stage times.
+void add_bench_command(CLI::App& app, int& exit_code);
+
+/// MCS table named on the command line: qam64, qam256, qam64-low-se; throws std::invalid_argument otherwise.
+phy::mcs_table parse_mcs_table(const std::string& name);
 
 } // namespace airan::tools

@@ -39,32 +39,28 @@ constexpr unsigned nof_dmrs_re_per_prb = 12;
 /// 30 kHz subcarrier spacing: 2000 slots per second.
 constexpr double slots_per_second = 2000.0;
 
-phy::mcs_table parse_table(const std::string& name)
-{
-  static const std::map<std::string, phy::mcs_table> tables = {
-      {"qam64", phy::mcs_table::qam64}, {"qam256", phy::mcs_table::qam256}, {"qam64-low-se", phy::mcs_table::qam64_low_se}};
-  const auto it = tables.find(name);
-  if (it == tables.end()) {
-    throw std::invalid_argument("unknown MCS table '" + name + "' (qam64, qam256, qam64-low-se)");
-  }
-  return it->second;
-}
-
 void run_demo(const demo_options& opt)
 {
-  const auto mcs = phy::lookup_mcs(parse_table(opt.table), opt.mcs);
+  const auto mcs = phy::lookup_mcs(parse_mcs_table(opt.table), opt.mcs);
   if (!mcs) {
-    throw std::invalid_argument("MCS " + std::to_string(opt.mcs) + " is reserved or out of range in table " + opt.table);
+    throw std::invalid_argument("MCS " + std::to_string(opt.mcs) + " is reserved or out of range in table " +
+                                opt.table);
   }
-  const phy::tbs_params tbs_in{nof_symbols, nof_dmrs_re_per_prb, 0, opt.nof_prb, mcs->target_code_rate_x1024 / 1024.0f,
-                               mcs->modulation_order, opt.nof_layers};
+  const phy::tbs_params tbs_in{
+      nof_symbols,           nof_dmrs_re_per_prb, 0, opt.nof_prb, mcs->target_code_rate_x1024 / 1024.0f,
+      mcs->modulation_order, opt.nof_layers};
   unsigned tbs = 0;
   if (auto s = phy::compute_tbs(tbs, tbs_in); !s) {
     throw std::invalid_argument(s.message());
   }
   const unsigned nof_re = (nof_symbols * 12 - nof_dmrs_re_per_prb) * opt.nof_prb * opt.nof_layers;
-  const phy::ulsch_config config{tbs, mcs->target_code_rate_x1024 / 1024.0f, mcs->modulation_order, opt.nof_layers,
-                                 nof_re * mcs->modulation_order, 0, std::nullopt};
+  const phy::ulsch_config config{tbs,
+                                 mcs->target_code_rate_x1024 / 1024.0f,
+                                 mcs->modulation_order,
+                                 opt.nof_layers,
+                                 nof_re * mcs->modulation_order,
+                                 0,
+                                 std::nullopt};
 
   phy::ulsch_encoder encoder(tbs);
   phy::ulsch_decoder decoder(tbs, 1, {opt.max_iterations, true});
@@ -79,7 +75,8 @@ void run_demo(const demo_options& opt)
               "per SNR, LDPC max %u iterations\n",
               opt.nof_prb, opt.nof_layers, opt.mcs, opt.table.c_str(), mcs->modulation_order,
               mcs->target_code_rate_x1024, tbs, config.nof_coded_bits, opt.nof_slots, opt.max_iterations);
-  std::printf("%8s %8s %10s %14s %12s %14s\n", "SNR[dB]", "BLER", "errors", "thr[Mbit/s]", "LDPC iter", "decode[us/TB]");
+  std::printf("%8s %8s %10s %14s %12s %14s\n", "SNR[dB]", "BLER", "errors", "thr[Mbit/s]", "LDPC iter",
+              "decode[us/TB]");
 
   const uint32_t c_init = phy::pusch_scrambling_cinit(0x4601, 1);
   std::mt19937_64 rng(opt.seed);
@@ -128,6 +125,18 @@ void run_demo(const demo_options& opt)
 
 } // namespace
 
+phy::mcs_table parse_mcs_table(const std::string& name)
+{
+  static const std::map<std::string, phy::mcs_table> tables = {{"qam64", phy::mcs_table::qam64},
+                                                               {"qam256", phy::mcs_table::qam256},
+                                                               {"qam64-low-se", phy::mcs_table::qam64_low_se}};
+  const auto it = tables.find(name);
+  if (it == tables.end()) {
+    throw std::invalid_argument("unknown MCS table '" + name + "' (qam64, qam256, qam64-low-se)");
+  }
+  return it->second;
+}
+
 void add_demo_command(CLI::App& app)
 {
   auto opt = std::make_shared<demo_options>();
@@ -137,15 +146,18 @@ void add_demo_command(CLI::App& app)
   cmd->add_option("--mcs", opt->mcs, "MCS index (TS 38.214 6.1.4.1)")->check(CLI::Range(0, 31))->capture_default_str();
   cmd->add_option("--table", opt->table, "MCS table: qam64, qam256, qam64-low-se")->capture_default_str();
   cmd->add_option("--layers", opt->nof_layers, "transmission layers")->check(CLI::Range(1, 4))->capture_default_str();
-  cmd->add_option("--slots", opt->nof_slots, "slots per SNR point")->check(CLI::Range(1, 1000000))->capture_default_str();
-  cmd->add_option("--snr", opt->snrs_db, "SNR points in dB (default: 8 points from 2 dB above the Shannon limit of the MCS)");
+  cmd->add_option("--slots", opt->nof_slots, "slots per SNR point")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cmd->add_option("--snr", opt->snrs_db,
+                  "SNR points in dB (default: 8 points from 2 dB above the Shannon limit of the MCS)");
   cmd->add_option("--iterations", opt->max_iterations, "LDPC maximum iterations")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   cmd->add_option("--seed", opt->seed, "random seed")->capture_default_str();
   cmd->callback([opt] {
     if (opt->snrs_db.empty()) {
-      const auto mcs = phy::lookup_mcs(parse_table(opt->table), opt->mcs);
+      const auto mcs = phy::lookup_mcs(parse_mcs_table(opt->table), opt->mcs);
       // Shannon SNR of the MCS spectral efficiency; a practical receiver (max-log demapping, 6 min-sum iterations)
       // needs 2 to 4 dB more: the ladder spans that region in 0.5 dB steps.
       const double se = mcs ? mcs->spectral_efficiency : 1.0;

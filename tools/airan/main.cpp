@@ -14,6 +14,7 @@ int main(int argc, char** argv)
   airan::tools::add_ru_emu_command(app);
   airan::tools::add_fh_command(app);
   airan::tools::add_sweep_command(app);
+  airan::tools::add_bench_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
