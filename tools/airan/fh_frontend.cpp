@@ -34,7 +34,7 @@ private:
 /// Assembles each slot's samples, then demodulates them into the grid (TS 38.211 5.3.1 inverse, phy/ofdm).
 class split8_frontend final : public slot_frontend {
 public:
-  split8_frontend(const io::pusch_grid_vector& v, const fronthaul_run_options& options, slot_handler handler)
+  split8_frontend(const io::pusch_vector& v, const fronthaul_run_options& options, slot_handler handler)
       : demodulator_(demodulator_config(v)), grid_(std::size_t{v.nof_ports} * v.nof_symbols * v.nof_subcarriers),
         nof_ports_(v.nof_ports), nof_symbols_(v.nof_symbols), nof_subcarriers_(v.nof_subcarriers),
         handler_(std::move(handler)), assembler_(assembler_config(v, options, demodulator_.numerology()),
@@ -48,7 +48,7 @@ public:
   const io::ingest_counters& counters() const noexcept override { return assembler_.counters(); }
 
 private:
-  static phy::ofdm_demodulator_config demodulator_config(const io::pusch_grid_vector& v)
+  static phy::ofdm_demodulator_config demodulator_config(const io::pusch_vector& v)
   {
     phy::ofdm_demodulator_config config;
     config.carrier = ofdm_carrier_of(v);
@@ -59,7 +59,7 @@ private:
     return config;
   }
 
-  static io::split8_assembler_config assembler_config(const io::pusch_grid_vector& v,
+  static io::split8_assembler_config assembler_config(const io::pusch_vector& v,
                                                       const fronthaul_run_options& options,
                                                       const phy::ofdm_numerology& numerology)
   {
@@ -101,14 +101,14 @@ private:
 
 } // namespace
 
-phy::carrier_config ofdm_carrier_of(const io::pusch_grid_vector& v)
+phy::carrier_config ofdm_carrier_of(const io::pusch_vector& v)
 {
   phy::carrier_config carrier = v.carrier;
   carrier.nof_prb = v.nof_subcarriers / 12;
   return carrier;
 }
 
-std::unique_ptr<slot_frontend> make_slot_frontend(const io::pusch_grid_vector& v, const fronthaul_run_options& options,
+std::unique_ptr<slot_frontend> make_slot_frontend(const io::pusch_vector& v, const fronthaul_run_options& options,
                                                   slot_frontend::slot_handler handler)
 {
   if (options.split == fh_split::split8) {

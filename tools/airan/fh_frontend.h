@@ -41,10 +41,10 @@ public:
 
 /// The front end of options.split for the vector's carrier and grid shape (ports, symbols, subcarriers). Throws
 /// std::invalid_argument for a configuration the assemblers or the OFDM demodulator reject.
-std::unique_ptr<slot_frontend> make_slot_frontend(const io::pusch_grid_vector& v, const fronthaul_run_options& options,
+std::unique_ptr<slot_frontend> make_slot_frontend(const io::pusch_vector& v, const fronthaul_run_options& options,
                                                   slot_frontend::slot_handler handler);
 
 /// The vector's carrier as OFDM sees it: the grid's width is the carrier (nof_prb = subcarriers / 12).
-phy::carrier_config ofdm_carrier_of(const io::pusch_grid_vector& v);
+phy::carrier_config ofdm_carrier_of(const io::pusch_vector& v);
 
 } // namespace airan::tools

@@ -97,6 +97,7 @@ void ru_emu(const ru_emu_options &opt) {
   if (auto s = io::pusch_vector_grid(v, grid_values); !s) {
     throw std::runtime_error(opt.vector_path + ": " + s.message());
   }
+  v.grid = std::move(grid_values);
   const endpoint out = parse_endpoint(opt.output);
   if (opt.framing != "eth" && opt.framing != "udp") {
     throw std::invalid_argument("--framing '" + opt.framing +
@@ -152,7 +153,7 @@ void ru_emu(const ru_emu_options &opt) {
   const int64_t slot_ns = 1'000'000 >> mu;
   const int64_t symbol_ns = slot_ns / v.nof_symbols;
   paced_sender sender(*sink, opt.realtime, epoch_ns);
-  const phy::const_grid_view grid{grid_values.data(), v.nof_ports, v.nof_symbols,
+  const phy::const_grid_view grid{v.grid.data(), v.nof_ports, v.nof_symbols,
                                   v.nof_subcarriers};
   uint64_t nof_built = 0;
   for (unsigned i = 0; i != opt.nof_slots; ++i) {

@@ -9,7 +9,7 @@ namespace airan::tools {
 
 namespace {
 
-phy::ofdm_modulator_config modulator_config(const io::pusch_grid_vector& v)
+phy::ofdm_modulator_config modulator_config(const io::pusch_vector& v)
 {
   phy::ofdm_modulator_config config;
   config.carrier = ofdm_carrier_of(v);
@@ -27,7 +27,7 @@ io::split8_packetizer_config with_slot_length(io::split8_packetizer_config confi
 }
 
 /// Samples of the vector's slot per port.
-std::vector<std::vector<cf_t>> modulate(const io::pusch_grid_vector& v, phy::ofdm_modulator& modulator, unsigned slot)
+std::vector<std::vector<cf_t>> modulate(const io::pusch_vector& v, phy::ofdm_modulator& modulator, unsigned slot)
 {
   std::vector<std::vector<cf_t>> samples(v.nof_ports, std::vector<cf_t>(modulator.numerology().slot_length(slot)));
   std::vector<std::span<cf_t>> ports(samples.begin(), samples.end());
@@ -41,7 +41,7 @@ std::vector<std::vector<cf_t>> modulate(const io::pusch_grid_vector& v, phy::ofd
 
 } // namespace
 
-split8_emitter::split8_emitter(const io::pusch_grid_vector& v, io::split8_packetizer_config config)
+split8_emitter::split8_emitter(const io::pusch_vector& v, io::split8_packetizer_config config)
     : packetizer_([&] {
         phy::ofdm_modulator modulator(modulator_config(v));
         const auto& numerology = modulator.numerology();

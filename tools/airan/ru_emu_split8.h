@@ -15,7 +15,7 @@ class split8_emitter {
 public:
   /// Modulates the grid of the vector's slot; packets as config says (port_stream, framing, MTU, scale; its
   /// max_slot_length is set here). Throws std::invalid_argument when the carrier cannot be modulated.
-  split8_emitter(const io::pusch_grid_vector& v, io::split8_packetizer_config config);
+  split8_emitter(const io::pusch_vector& v, io::split8_packetizer_config config);
 
   /// Pushes one slot's packets into the injector, each at the air time of its last sample after slot_start_ns;
   /// returns how many.
