@@ -1,5 +1,5 @@
 /// PUSCH channel estimation time per slot: 273 PRB at 30 kHz, 14 symbols, 4 rx ports, 1 or 2 layers, DM-RS type 1
-/// single-symbol with one additional position (symbols 2 and 11), for each method.
+/// single-symbol with one additional position (symbols 2 and 11), for each method (and LS without smoothing).
 
 #include "airan/phy/pusch/channel_estimator.h"
 #include "airan/phy/pusch/pusch_codeword.h"
@@ -67,11 +67,17 @@ bench_input make_input(unsigned nof_layers)
   return in;
 }
 
-void bm_channel_estimator(benchmark::State& state, channel_estimator_kind kind, unsigned nof_layers)
+/// raw_ls: LS without smoothing in frequency or time (ls_smoothing_prb = 0, ls_time interpolate), the baseline of the
+/// smoothed LS method.
+void bm_channel_estimator(benchmark::State& state, channel_estimator_kind kind, unsigned nof_layers, bool raw_ls = false)
 {
   const bench_input in = make_input(nof_layers);
   channel_estimator_config config;
   config.max_nof_rx_ports = nof_rx;
+  if (raw_ls) {
+    config.ls_smoothing_prb = 0.0F;
+    config.ls_time = ls_time_mode::interpolate;
+  }
   auto estimator = make_channel_estimator(kind, config);
   channel_estimate out(config);
   if (!estimator || !estimator->validate(in.pdu, in.carrier, nof_rx)) {
@@ -92,6 +98,8 @@ void bm_channel_estimator(benchmark::State& state, channel_estimator_kind kind, 
 
 } // namespace
 
+BENCHMARK_CAPTURE(bm_channel_estimator, ls_raw_1_layer, channel_estimator_kind::ls_linear, 1, true)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_channel_estimator, ls_linear_1_layer, channel_estimator_kind::ls_linear, 1)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_channel_estimator, ls_linear_2_layers, channel_estimator_kind::ls_linear, 2)

@@ -174,6 +174,12 @@ status validate_channel_estimator_config(const channel_estimator_config& config)
   if (config.lmmse_filter_length < 1 || config.lmmse_filter_length > 64) {
     return error("lmmse_filter_length " + std::to_string(config.lmmse_filter_length) + " outside 1..64");
   }
+  if (!(config.ls_smoothing_prb >= 0.0F && config.ls_smoothing_prb <= 8.0F)) {
+    return error("ls_smoothing_prb " + std::to_string(config.ls_smoothing_prb) + " outside [0, 8]");
+  }
+  if (config.ls_time > ls_time_mode::adaptive) {
+    return error("ls_time " + std::to_string(static_cast<unsigned>(config.ls_time)) + " is not a mode");
+  }
   return status::ok();
 }
 
