@@ -269,8 +269,13 @@ TEST_CASE("Channel estimator: noise variance, SNR and DM-RS EPRE match what was 
     for (unsigned trial = 0; trial < 3; ++trial) {
       const test_link l = transmit(pdu, 4, rng);
       const test_channel h = make_channel(4, c.nof_layers, c.delays_s, c.powers, rng);
-      const channel_estimate est = estimate_with(channel_estimator_kind::dft, l, receive(l, h, noise_var, rng));
+      const auto y = receive(l, h, noise_var, rng);
+      const channel_estimate est = estimate_with(channel_estimator_kind::dft, l, y);
+      // The statistics come before any smoothing: the same with the smoothed LS method.
+      const channel_estimate ls = estimate_with(channel_estimator_kind::ls_linear, l, y);
       for (unsigned r = 0; r < 4; ++r) {
+        CHECK(ls.noise_variance()[r] == est.noise_variance()[r]);
+        CHECK(ls.snr_db()[r] == est.snr_db()[r]);
         ratio += est.noise_variance()[r] / noise_var / 12;
         // SNR of a data RE: the layers' channel power over the noise.
         double power = 0;
