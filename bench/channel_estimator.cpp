@@ -67,16 +67,21 @@ bench_input make_input(unsigned nof_layers)
   return in;
 }
 
-/// raw_ls: LS without smoothing in frequency or time (ls_smoothing_prb = 0, ls_time interpolate), the baseline of the
-/// smoothed LS method.
-void bm_channel_estimator(benchmark::State& state, channel_estimator_kind kind, unsigned nof_layers, bool raw_ls = false)
+/// LS variants: the default (smoothing over 1 resource block, adaptive time mode: this static channel is averaged
+/// over the occasions), smoothing with interpolation in time (a fast-fading channel), and raw LS values, the baseline.
+enum class ls_variant { adaptive, interpolate, raw };
+
+void bm_channel_estimator(benchmark::State& state, channel_estimator_kind kind, unsigned nof_layers,
+                          ls_variant variant = ls_variant::adaptive)
 {
   const bench_input in = make_input(nof_layers);
   channel_estimator_config config;
   config.max_nof_rx_ports = nof_rx;
-  if (raw_ls) {
-    config.ls_smoothing_prb = 0.0F;
+  if (variant != ls_variant::adaptive) {
     config.ls_time = ls_time_mode::interpolate;
+  }
+  if (variant == ls_variant::raw) {
+    config.ls_smoothing_prb = 0.0F;
   }
   auto estimator = make_channel_estimator(kind, config);
   channel_estimate out(config);
@@ -98,7 +103,10 @@ void bm_channel_estimator(benchmark::State& state, channel_estimator_kind kind, 
 
 } // namespace
 
-BENCHMARK_CAPTURE(bm_channel_estimator, ls_raw_1_layer, channel_estimator_kind::ls_linear, 1, true)
+BENCHMARK_CAPTURE(bm_channel_estimator, ls_raw_1_layer, channel_estimator_kind::ls_linear, 1, ls_variant::raw)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(bm_channel_estimator, ls_interpolate_1_layer, channel_estimator_kind::ls_linear, 1,
+                  ls_variant::interpolate)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_channel_estimator, ls_linear_1_layer, channel_estimator_kind::ls_linear, 1)
     ->Unit(benchmark::kMicrosecond);

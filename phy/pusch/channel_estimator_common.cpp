@@ -438,9 +438,20 @@ void channel_estimator_base::interpolate(channel_estimate& out, const call_setup
     w.w_second = rotation * second;
   }
 
+  if (pilots.occasions_equal) {
+    // One occasion's values serve every symbol: its weight is the sum of the two.
+    for (unsigned l = 0; l < pdu.nof_symbols; ++l) {
+      time_weights& w = weights[l];
+      w.w_first += w.w_second;
+      w.w_second = cf_t{};
+      w.first = 0;
+      w.second = 0;
+    }
+  }
+  const unsigned nof_interpolated = pilots.occasions_equal ? 1 : s.nof_occasions;
   const unsigned nof_subcarriers = 12 * s.nof_prb;
   for (unsigned r = 0; r < s.nof_rx_ports; ++r) {
-    for (unsigned o = 0; o < s.nof_occasions; ++o) {
+    for (unsigned o = 0; o < nof_interpolated; ++o) {
       ce::interpolate(occasion_channel_.data() + std::size_t{o} * nof_subcarriers, pilots.row(r, o).data(),
                       pilots.positions.data(), pilots.nof_pilots, pilots.spacing, phasor_.data(), nof_subcarriers);
     }
@@ -475,7 +486,7 @@ void channel_estimator_base::estimate(channel_estimate&         out,
 
   std::fill_n(signal_power_.begin(), s.nof_rx_ports, 0.0F);
   for (unsigned j = 0; j < pattern.nof_layers; ++j) {
-    const layer_pilots pilots = despread(s, out, j, pattern);
+    layer_pilots pilots = despread(s, out, j, pattern);
     smooth(pilots);
     interpolate(out, s, pilots, j, pdu);
   }

@@ -21,7 +21,7 @@ public:
   }
 
 private:
-  void smooth(const layer_pilots& layer) noexcept override
+  void smooth(layer_pilots& layer) noexcept override
   {
     const unsigned half = window_half(layer);
     if (half > 0) {
@@ -48,6 +48,7 @@ private:
           std::copy_n(first, layer.nof_pilots, layer.row(r, o).data());
         }
       }
+      layer.occasions_equal = true;
     }
   }
 
@@ -97,7 +98,7 @@ private:
   /// Whether the occasions are averaged: always, never, or (adaptive) when the mean |x_{o+1} - x_o|^2 over rx ports,
   /// consecutive occasions and values is at most 4 times the noise variance of a smoothed value (noise_gain times
   /// that of a despread value).
-  bool average_in_time(const layer_pilots& layer, float noise_gain) const noexcept
+  bool average_in_time(const layer_pilots& layer, float noise_gain) noexcept
   {
     if (config_.ls_time != ls_time_mode::adaptive) {
       return config_.ls_time == ls_time_mode::average;
@@ -108,8 +109,10 @@ private:
       for (unsigned o = 0; o + 1 < layer.nof_occasions; ++o) {
         const cf_t* a = layer.row(r, o).data();
         const cf_t* b = layer.row(r, o + 1).data();
-        change += ce::correlate(a, a, layer.nof_pilots).real() + ce::correlate(b, b, layer.nof_pilots).real() -
-                  2.0 * ce::correlate(a, b, layer.nof_pilots).real();
+        for (unsigned m = 0; m < layer.nof_pilots; ++m) {
+          input_[m] = b[m] - a[m];
+        }
+        change += ce::correlate(input_.data(), input_.data(), layer.nof_pilots).real();
       }
       noise += layer.noise_var[r];
     }

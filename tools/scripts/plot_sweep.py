@@ -43,10 +43,14 @@ def main(argv):
             name = "first transmission" if key == "bler" else "after HARQ"
             errors = [p for p in pts if p[key] > 0]
             value = [p[key] for p in errors]
-            low = [p[key] - p[key + "_ci95"][0] for p in errors]
-            high = [p[key + "_ci95"][1] - p[key] for p in errors]
-            ax_bler.errorbar([p["snr_db"] for p in errors], value, yerr=[low, high], linestyle=style, marker=marker,
-                             capsize=3, color=color, label=f"{label}: {name}")
+            low = [max(p[key] - p[key + "_ci95"][0], 0) for p in errors]
+            high = [max(p[key + "_ci95"][1] - p[key], 0) for p in errors]
+            if not errors:
+                # Only the legend entry: every point is on the bottom edge.
+                ax_bler.plot([], [], linestyle=style, marker=marker, color=color, label=f"{label}: {name}")
+            else:
+                ax_bler.errorbar([p["snr_db"] for p in errors], value, yerr=[low, high], linestyle=style,
+                                 marker=marker, capsize=3, color=color, label=f"{label}: {name}")
             zero = [p["snr_db"] for p in pts if p[key] == 0]
             if zero:
                 any_zero = True
