@@ -1,5 +1,5 @@
 /// PUSCH channel estimation time per slot: 273 PRB at 30 kHz, 14 symbols, 4 rx ports, 1 or 2 layers, DM-RS type 1
-/// single-symbol with one additional position (symbols 2 and 11), for each method.
+/// single-symbol with one additional position (symbols 2 and 11), for each method (and LS without smoothing).
 
 #include "airan/phy/pusch/channel_estimator.h"
 #include "airan/phy/pusch/pusch_codeword.h"
@@ -67,11 +67,22 @@ bench_input make_input(unsigned nof_layers)
   return in;
 }
 
-void bm_channel_estimator(benchmark::State& state, channel_estimator_kind kind, unsigned nof_layers)
+/// LS variants: the default (smoothing over 1 resource block, adaptive time mode: this static channel is averaged
+/// over the occasions), smoothing with interpolation in time (a fast-fading channel), and raw LS values, the baseline.
+enum class ls_variant { adaptive, interpolate, raw };
+
+void bm_channel_estimator(benchmark::State& state, channel_estimator_kind kind, unsigned nof_layers,
+                          ls_variant variant = ls_variant::adaptive)
 {
   const bench_input in = make_input(nof_layers);
   channel_estimator_config config;
   config.max_nof_rx_ports = nof_rx;
+  if (variant != ls_variant::adaptive) {
+    config.ls_time = ls_time_mode::interpolate;
+  }
+  if (variant == ls_variant::raw) {
+    config.ls_smoothing_prb = 0.0F;
+  }
   auto estimator = make_channel_estimator(kind, config);
   channel_estimate out(config);
   if (!estimator || !estimator->validate(in.pdu, in.carrier, nof_rx)) {
@@ -92,6 +103,11 @@ void bm_channel_estimator(benchmark::State& state, channel_estimator_kind kind, 
 
 } // namespace
 
+BENCHMARK_CAPTURE(bm_channel_estimator, ls_raw_1_layer, channel_estimator_kind::ls_linear, 1, ls_variant::raw)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(bm_channel_estimator, ls_interpolate_1_layer, channel_estimator_kind::ls_linear, 1,
+                  ls_variant::interpolate)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_channel_estimator, ls_linear_1_layer, channel_estimator_kind::ls_linear, 1)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_channel_estimator, ls_linear_2_layers, channel_estimator_kind::ls_linear, 2)

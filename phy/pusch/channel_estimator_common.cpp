@@ -174,6 +174,12 @@ status validate_channel_estimator_config(const channel_estimator_config& config)
   if (config.lmmse_filter_length < 1 || config.lmmse_filter_length > 64) {
     return error("lmmse_filter_length " + std::to_string(config.lmmse_filter_length) + " outside 1..64");
   }
+  if (!(config.ls_smoothing_prb >= 0.0F && config.ls_smoothing_prb <= 8.0F)) {
+    return error("ls_smoothing_prb " + std::to_string(config.ls_smoothing_prb) + " outside [0, 8]");
+  }
+  if (config.ls_time > ls_time_mode::adaptive) {
+    return error("ls_time " + std::to_string(static_cast<unsigned>(config.ls_time)) + " is not a mode");
+  }
   return status::ok();
 }
 
@@ -432,9 +438,20 @@ void channel_estimator_base::interpolate(channel_estimate& out, const call_setup
     w.w_second = rotation * second;
   }
 
+  if (pilots.occasions_equal) {
+    // One occasion's values serve every symbol: its weight is the sum of the two.
+    for (unsigned l = 0; l < pdu.nof_symbols; ++l) {
+      time_weights& w = weights[l];
+      w.w_first += w.w_second;
+      w.w_second = cf_t{};
+      w.first = 0;
+      w.second = 0;
+    }
+  }
+  const unsigned nof_interpolated = pilots.occasions_equal ? 1 : s.nof_occasions;
   const unsigned nof_subcarriers = 12 * s.nof_prb;
   for (unsigned r = 0; r < s.nof_rx_ports; ++r) {
-    for (unsigned o = 0; o < s.nof_occasions; ++o) {
+    for (unsigned o = 0; o < nof_interpolated; ++o) {
       ce::interpolate(occasion_channel_.data() + std::size_t{o} * nof_subcarriers, pilots.row(r, o).data(),
                       pilots.positions.data(), pilots.nof_pilots, pilots.spacing, phasor_.data(), nof_subcarriers);
     }
@@ -469,7 +486,7 @@ void channel_estimator_base::estimate(channel_estimate&         out,
 
   std::fill_n(signal_power_.begin(), s.nof_rx_ports, 0.0F);
   for (unsigned j = 0; j < pattern.nof_layers; ++j) {
-    const layer_pilots pilots = despread(s, out, j, pattern);
+    layer_pilots pilots = despread(s, out, j, pattern);
     smooth(pilots);
     interpolate(out, s, pilots, j, pdu);
   }

@@ -65,7 +65,7 @@ public:
   dft_channel_estimator& operator=(const dft_channel_estimator&) = delete;
 
 private:
-  void smooth(const layer_pilots& layer) noexcept override
+  void smooth(layer_pilots& layer) noexcept override
   {
     assert(layer.spacing > 0.0F);
     const unsigned nof_values = layer.nof_pilots;

@@ -30,6 +30,9 @@ struct layer_pilots {
   double subcarrier_spacing_hz = 30e3;
   /// Cyclic prefix duration of the numerology (normal CP symbols other than the first of a half subframe).
   double cp_duration_s = 0.0;
+  /// Set by a method that averaged the occasions: every occasion holds the same values, so one frequency
+  /// interpolation serves every symbol.
+  bool occasions_equal = false;
 
   std::span<cf_t> row(unsigned rx, unsigned occasion) const
   {
@@ -56,8 +59,8 @@ public:
                 const pusch_dmrs_pattern& pattern) noexcept final;
 
 protected:
-  /// Smooths the despread values of one layer in frequency, in place.
-  virtual void smooth(const layer_pilots& layer) noexcept = 0;
+  /// Smooths the despread values of one layer in frequency (and, for LS, possibly over the occasions), in place.
+  virtual void smooth(layer_pilots& layer) noexcept = 0;
 
   const channel_estimator_config config_;
 

@@ -70,6 +70,11 @@ void fir(cf_t* out, const cf_t* x, const cf_t* taps, std::size_t nof_taps, std::
   AIRAN_CE_DISPATCH(fir(fp(out), fp(x), fp(taps), nof_taps, n));
 }
 
+void moving_sum(cf_t* out, const cf_t* x, std::size_t width, float w, std::size_t n) noexcept
+{
+  AIRAN_CE_DISPATCH(moving_sum(fp(out), fp(x), width, w, n));
+}
+
 void multiply(cf_t* x, cf_t a, const cf_t* y, std::size_t n) noexcept
 {
   AIRAN_CE_DISPATCH(multiply(fp(x), a.real(), a.imag(), fp(y), n));

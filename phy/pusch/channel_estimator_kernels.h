@@ -15,6 +15,9 @@ void combine(cf_t* out, cf_t a, const cf_t* x, cf_t b, const cf_t* y, std::size_
 /// out[m] = sum_b taps[b] x[m + b], b < nof_taps, m < n.
 void fir(cf_t* out, const cf_t* x, const cf_t* taps, std::size_t nof_taps, std::size_t n) noexcept;
 
+/// out[m] = w sum_b x[m + b], b < width, m < n.
+void moving_sum(cf_t* out, const cf_t* x, std::size_t width, float w, std::size_t n) noexcept;
+
 /// x[i] *= a y[i].
 void multiply(cf_t* x, cf_t a, const cf_t* y, std::size_t n) noexcept;
 

@@ -147,7 +147,7 @@ private:
     return std::polar(1.0, w) / cd_t(1.0, w);
   }
 
-  void smooth(const layer_pilots& layer) noexcept override
+  void smooth(layer_pilots& layer) noexcept override
   {
     const unsigned nof_values = layer.nof_pilots;
     const unsigned length = std::min(max_length_, nof_values);

@@ -1,5 +1,11 @@
-// LS channel estimation with linear interpolation: the shared pipeline with no smoothing of the despread LS values.
+// LS channel estimation: the shared pipeline with the despread LS values smoothed in frequency by a moving average
+// (least-squares lines at the band edges) and, per ls_time_mode, averaged over the DM-RS occasions. The design and the
+// trade-offs are documented with channel_estimator_kind::ls_linear.
 #include "channel_estimator_impl.h"
+#include "channel_estimator_kernels.h"
+
+#include <algorithm>
+#include <cmath>
 
 namespace airan::phy {
 
@@ -8,12 +14,115 @@ namespace {
 class ls_linear_channel_estimator final : public channel_estimator_base {
 public:
   explicit ls_linear_channel_estimator(const channel_estimator_config& config) :
-    channel_estimator_base(config, channel_estimator_kind::ls_linear, false)
+    // Smoothing needs evenly spaced values: type 2 pilots are averaged into pairs.
+    channel_estimator_base(config, channel_estimator_kind::ls_linear, config.ls_smoothing_prb > 0.0F),
+    input_(std::size_t{6} * config.max_nof_prb)
   {
   }
 
 private:
-  void smooth(const layer_pilots& /*layer*/) noexcept override {}
+  void smooth(layer_pilots& layer) noexcept override
+  {
+    const unsigned half = window_half(layer);
+    if (half > 0) {
+      for (unsigned r = 0; r < layer.nof_rx_ports; ++r) {
+        for (unsigned o = 0; o < layer.nof_occasions; ++o) {
+          smooth_row(layer.row(r, o), half);
+        }
+      }
+    }
+    if (layer.nof_occasions > 1 && average_in_time(layer, 1.0F / static_cast<float>(2 * half + 1))) {
+      const float scale = 1.0F / static_cast<float>(layer.nof_occasions);
+      for (unsigned r = 0; r < layer.nof_rx_ports; ++r) {
+        cf_t* first = layer.row(r, 0).data();
+        for (unsigned o = 1; o < layer.nof_occasions; ++o) {
+          const cf_t* other = layer.row(r, o).data();
+          for (unsigned m = 0; m < layer.nof_pilots; ++m) {
+            first[m] += other[m];
+          }
+        }
+        for (unsigned m = 0; m < layer.nof_pilots; ++m) {
+          first[m] *= scale;
+        }
+        for (unsigned o = 1; o < layer.nof_occasions; ++o) {
+          std::copy_n(first, layer.nof_pilots, layer.row(r, o).data());
+        }
+      }
+      layer.occasions_equal = true;
+    }
+  }
+
+  /// h of the frequency window: at most ls_smoothing_prb resource blocks, at most all the values.
+  unsigned window_half(const layer_pilots& layer) const noexcept
+  {
+    if (layer.spacing <= 0.0F || layer.nof_pilots < 3) {
+      return 0;
+    }
+    const auto half = static_cast<unsigned>(std::floor(6.0F * config_.ls_smoothing_prb / layer.spacing + 1e-4F));
+    return std::min(half, (layer.nof_pilots - 1) / 2);
+  }
+
+  /// Moving average of 2 half + 1 values; the first and last half values from the least-squares line through the
+  /// first or last 2 half + 1 values.
+  void smooth_row(std::span<cf_t> values, unsigned half) noexcept
+  {
+    const unsigned width = 2 * half + 1;
+    const auto n = static_cast<unsigned>(values.size());
+    std::copy(values.begin(), values.end(), input_.begin());
+    ce::moving_sum(values.data() + half, input_.data(), width, 1.0F / static_cast<float>(width), n - 2 * half);
+    fit_edge(values.data(), input_.data(), half, 1);
+    fit_edge(values.data() + n - 1, input_.data() + n - 1, half, -1);
+  }
+
+  /// Values out[i step], i < half, from the line through in[i step], i < 2 half + 1 (step -1: the upper edge).
+  static void fit_edge(cf_t* out, const cf_t* in, unsigned half, int step) noexcept
+  {
+    const unsigned width = 2 * half + 1;
+    cf_t sum{};
+    cf_t moment{};
+    for (unsigned i = 0; i < width; ++i) {
+      const cf_t x = in[static_cast<std::ptrdiff_t>(i) * step];
+      const auto offset = static_cast<float>(static_cast<int>(i) - static_cast<int>(half));
+      sum += x;
+      moment += offset * x;
+    }
+    // sum over i of (i - half)^2 = half (half + 1) (2 half + 1) / 3.
+    const auto fhalf = static_cast<float>(half);
+    const cf_t mean = sum / static_cast<float>(width);
+    const cf_t slope = moment * (3.0F / (fhalf * (fhalf + 1.0F) * static_cast<float>(width)));
+    for (unsigned i = 0; i < half; ++i) {
+      out[static_cast<std::ptrdiff_t>(i) * step] = mean + (static_cast<float>(i) - fhalf) * slope;
+    }
+  }
+
+  /// Whether the occasions are averaged: always, never, or (adaptive) when the mean |x_{o+1} - x_o|^2 over rx ports,
+  /// consecutive occasions and values is at most 4 times the noise variance of a smoothed value (noise_gain times
+  /// that of a despread value).
+  bool average_in_time(const layer_pilots& layer, float noise_gain) noexcept
+  {
+    if (config_.ls_time != ls_time_mode::adaptive) {
+      return config_.ls_time == ls_time_mode::average;
+    }
+    double change = 0.0;
+    double noise = 0.0;
+    for (unsigned r = 0; r < layer.nof_rx_ports; ++r) {
+      for (unsigned o = 0; o + 1 < layer.nof_occasions; ++o) {
+        const cf_t* a = layer.row(r, o).data();
+        const cf_t* b = layer.row(r, o + 1).data();
+        for (unsigned m = 0; m < layer.nof_pilots; ++m) {
+          input_[m] = b[m] - a[m];
+        }
+        change += ce::correlate(input_.data(), input_.data(), layer.nof_pilots).real();
+      }
+      noise += layer.noise_var[r];
+    }
+    const double nof_differences = static_cast<double>(layer.nof_occasions - 1) * layer.nof_pilots;
+    const double mean_change = change / (nof_differences * layer.nof_rx_ports);
+    const double mean_noise = noise_gain * noise / layer.nof_rx_ports;
+    return mean_change <= 4.0 * mean_noise;
+  }
+
+  std::vector<cf_t> input_;
 };
 
 } // namespace

@@ -255,6 +255,15 @@ inline channel_estimator_config test_config()
   return config;
 }
 
+/// test_config() with the LS method's smoothing off: raw LS values, linear interpolation in frequency and time.
+inline channel_estimator_config raw_ls_config()
+{
+  channel_estimator_config config = test_config();
+  config.ls_smoothing_prb = 0.0F;
+  config.ls_time = ls_time_mode::interpolate;
+  return config;
+}
+
 /// Runs one estimator on a received grid.
 inline void run(channel_estimate& out, channel_estimator& estimator, const test_link& l, const std::vector<cf_t>& y)
 {

@@ -252,6 +252,9 @@ TEST_CASE("Channel estimator: invalid configurations and PDUs are rejected")
   CHECK(config_error([](auto& c) { c.lmmse_delay_spread_s = std::nanf(""); }).find("lmmse_delay_spread_s") !=
         std::string::npos);
   CHECK(config_error([](auto& c) { c.lmmse_filter_length = 0; }).find("lmmse_filter_length") != std::string::npos);
+  CHECK(config_error([](auto& c) { c.ls_smoothing_prb = -0.5F; }).find("ls_smoothing_prb") != std::string::npos);
+  CHECK(config_error([](auto& c) { c.ls_smoothing_prb = 9.0F; }).find("ls_smoothing_prb") != std::string::npos);
+  CHECK(config_error([](auto& c) { c.ls_time = static_cast<ls_time_mode>(3); }).find("ls_time") != std::string::npos);
 
   channel_estimator_config config;
   config.max_nof_prb = 50;
