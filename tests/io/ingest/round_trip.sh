@@ -19,9 +19,8 @@ case $mode in
   udp)
     # Receiver and emulator as two processes over loopback; the emulator paces the packets at air time.
     port=$((40000 + RANDOM % 20000))
-    # RX_WINDOW_US: the reception window; it is measured in read time, which a decode on the receive thread delays.
-    "$airan" run "$vector" --input "udp:127.0.0.1:$port" --slots $slots --idle-ms 5000 \
-      --window-us "${RX_WINDOW_US:-2000}" "$@" &
+    # The default reception window (2 ms): slots are decoded off the receive thread, which only stamps and assembles.
+    "$airan" run "$vector" --input "udp:127.0.0.1:$port" --slots $slots --idle-ms 5000 "$@" &
     receiver=$!
     sleep 0.5
     "$airan" ru-emu "$vector" --out "udp:127.0.0.1:$port" --realtime --slots $slots "$@" \
@@ -37,10 +36,8 @@ case $mode in
     rm -f "$pcap"
     if [ $mode = dpdk-in ]; then
       "$airan" ru-emu "$vector" --out "pcap:$pcap" --slots $slots "$@" --report "$workdir/round_trip_$mode.json"
-      # The port delivers the capture as fast as it is polled, and the slots are decoded between polls: the
-      # reception window (measured in poll time) must cover a decode.
-      "$airan" run "$vector" --input "dpdk:net_pcap0,rx_pcap=$pcap" --slots $slots --window-us 1000000 \
-        --idle-ms 5000 "$@"
+      # The port delivers the capture as fast as it is polled; the decode workers keep up through the slot buffers.
+      "$airan" run "$vector" --input "dpdk:net_pcap0,rx_pcap=$pcap" --slots $slots --idle-ms 5000 "$@"
     else
       "$airan" ru-emu "$vector" --out "dpdk:net_pcap0,tx_pcap=$pcap" --slots $slots "$@" \
         --report "$workdir/round_trip_$mode.json"
