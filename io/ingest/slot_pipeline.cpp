@@ -1,7 +1,12 @@
 #include "airan/io/ingest/slot_pipeline.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <bit>
+#include <cerrno>
 #include <cstddef>
 #include <stdexcept>
 #include <thread>
@@ -88,6 +93,9 @@ status validate(const slot_pipeline_config& config)
   if (config.nof_workers < 1 || config.nof_workers > 64) {
     return status::error("slot pipeline: nof_workers " + std::to_string(config.nof_workers) + " outside 1..64");
   }
+  if (config.worker_nice < 0 || config.worker_nice > 19) {
+    return status::error("slot pipeline: worker_nice " + std::to_string(config.worker_nice) + " outside 0..19");
+  }
   return status::ok();
 }
 
@@ -108,8 +116,16 @@ struct slot_pipeline::impl {
     processed.fetch_add(1, std::memory_order_release);
   }
 
-  void work(unsigned worker)
+  void work(unsigned worker, int nice)
   {
+    if (nice != 0) {
+      // Best effort: the workers still run when the system refuses.
+      errno = 0;
+      const int base = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+      if (errno == 0) {
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), std::min(base + nice, 19));
+      }
+    }
     unsigned buffer = 0;
     for (;;) {
       const uint32_t seen = wakeups.load(std::memory_order_acquire);
@@ -147,7 +163,7 @@ slot_pipeline::slot_pipeline(const slot_pipeline_config& config, slot_handler ha
   impl_ = std::make_unique<impl>(config, std::move(handler));
   impl_->workers.reserve(config.nof_workers);
   for (unsigned w = 0; w != config.nof_workers; ++w) {
-    impl_->workers.emplace_back([this, w] { impl_->work(w); });
+    impl_->workers.emplace_back([this, w, nice = config.worker_nice] { impl_->work(w, nice); });
   }
 }
 

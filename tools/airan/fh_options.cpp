@@ -126,6 +126,11 @@ void add_fronthaul_run_options(CLI::App &cmd, fronthaul_run_options &options) {
                  "assembled on a thread of their own")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  cmd.add_option("--decode-nice", options.decode_nice,
+                 "added to the decode workers' nice value, so that an "
+                 "oversubscribed CPU serves the receive thread first")
+      ->check(CLI::Range(0, 19))
+      ->capture_default_str();
   cmd.add_option("--decode-buffers", options.decode_buffers,
                  "closed slots queued for or in decoding at once; a slot that "
                  "finds none free is dropped (airan_decode_overrun_total)")

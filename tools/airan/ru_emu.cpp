@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -56,8 +57,10 @@ public:
   void send(const std::vector<io::injected_packet> &packets) {
     for (const io::injected_packet &p : packets) {
       if (realtime_) {
-        std::this_thread::sleep_until(
-            start_ + std::chrono::nanoseconds(p.tx_time_ns - first_tx_ns_));
+        const auto due =
+            start_ + std::chrono::nanoseconds(p.tx_time_ns - first_tx_ns_);
+        std::this_thread::sleep_until(due);
+        max_lag_ = std::max(max_lag_, std::chrono::steady_clock::now() - due);
       }
       const std::span<const uint8_t> bytes(p.bytes);
       while (sink_.send_burst({&bytes, 1}, p.tx_time_ns) == 0) {
@@ -66,9 +69,16 @@ public:
     }
   }
 
+  /// Realtime: the longest a packet left after its time (the emulator's own
+  /// scheduling delay, which a receiver sees as lateness).
+  double max_lag_us() const {
+    return std::chrono::duration<double, std::micro>(max_lag_).count();
+  }
+
 private:
   io::packet_sink &sink_;
   bool realtime_;
+  std::chrono::steady_clock::duration max_lag_{};
   int64_t first_tx_ns_;
   std::chrono::steady_clock::time_point start_;
 };
@@ -184,6 +194,9 @@ void ru_emu(const ru_emu_options &opt) {
                             {"packets_built", nof_built},
                             {"seed", opt.faults.seed},
                             {"faults", to_json(injector.report())}};
+  if (opt.realtime) {
+    report["max_send_lag_us"] = sender.max_lag_us();
+  }
   if (split8) {
     report["max_samples_per_packet"] = split8->max_samples_per_packet();
     report["saturated_values"] = split8->nof_saturated();

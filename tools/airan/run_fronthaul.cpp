@@ -83,7 +83,8 @@ int run_fronthaul(const std::string &vector_path,
     decoders.emplace_back(v, options.split);
   }
   pipeline = std::make_unique<io::slot_pipeline>(
-      io::slot_pipeline_config{options.decode_buffers, options.decode_threads},
+      io::slot_pipeline_config{options.decode_buffers, options.decode_threads,
+                               options.decode_nice},
       [&](unsigned b, unsigned worker) {
         const slot_buffer &slot = buffers[b];
         const slot_header &h = slot.header;

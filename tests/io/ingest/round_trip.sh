@@ -25,7 +25,13 @@ case $mode in
     sleep 0.5
     "$airan" ru-emu "$vector" --out "udp:127.0.0.1:$port" --realtime --slots $slots "$@" \
       --report "$workdir/round_trip_udp.json"
-    wait $receiver
+    status=0
+    wait $receiver || status=$?
+    if [ $status != 0 ]; then
+      # Packets the emulator sent after their time arrive late however fast the receiver is.
+      grep max_send_lag_us "$workdir/round_trip_udp.json" >&2 || true
+      exit $status
+    fi
     ;;
   dpdk-in | dpdk-out)
     if [ "${AIRAN_HAVE_DPDK:-0}" != 1 ]; then

@@ -6,8 +6,12 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <stdexcept>
 #include <thread>
@@ -34,6 +38,8 @@ TEST_CASE("slot pipeline: configuration checks")
   CHECK_FALSE(validate(slot_pipeline_config{1025, 1}));
   CHECK_FALSE(validate(slot_pipeline_config{8, 0}));
   CHECK_FALSE(validate(slot_pipeline_config{8, 65}));
+  CHECK_FALSE(validate(slot_pipeline_config{8, 1, -1}));
+  CHECK_FALSE(validate(slot_pipeline_config{8, 1, 20}));
   CHECK_THROWS_AS(slot_pipeline(slot_pipeline_config{0, 1}, [](unsigned, unsigned) {}), std::invalid_argument);
 }
 
@@ -131,4 +137,20 @@ TEST_CASE("slot pipeline: several workers read every accepted slot whole, exactl
   CHECK(all == accepted);
   CHECK(pipeline.counters().overrun + accepted.size() == nof_slots);
   CHECK_FALSE(accepted.empty());
+}
+
+TEST_CASE("slot pipeline: workers run at the nice value asked for, above the ingest thread's")
+{
+  errno = 0;
+  const int base = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  REQUIRE(errno == 0);
+  std::vector<int> nice(2, -100);
+  slot_pipeline pipeline({2, 2, 7}, [&](unsigned buffer, unsigned) {
+    nice[buffer] = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  });
+  CHECK(pipeline.push([](unsigned) {}));
+  pipeline.stop();
+  const int expected = std::min(base + 7, 19);
+  CHECK((nice[0] == expected || nice[1] == expected));
+  CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == base);
 }

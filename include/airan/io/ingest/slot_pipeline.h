@@ -21,6 +21,9 @@ struct slot_pipeline_config {
   unsigned nof_buffers = 8;
   /// Decode worker threads. 1..64.
   unsigned nof_workers = 1;
+  /// Added to the workers' nice value (Linux: per thread; capped at 19), 0..19: when the CPUs are oversubscribed the
+  /// ingest thread runs first, and a decode that falls behind costs counted overruns instead of late packets.
+  int worker_nice = 0;
 };
 
 status validate(const slot_pipeline_config& config);
