@@ -1,5 +1,7 @@
 #include "airan/io/ingest/slot_pipeline.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -118,6 +120,12 @@ struct slot_pipeline::impl {
 
   void work(unsigned worker, int nice)
   {
+    // A real-time ingest thread (SCHED_FIFO / SCHED_RR, e.g. a polling DPDK lcore) passes its policy on to the
+    // threads it creates; decoding runs under the normal policy, so that a busy worker cannot starve the machine.
+    if (sched_getscheduler(0) != SCHED_OTHER) {
+      const sched_param normal{};
+      pthread_setschedparam(pthread_self(), SCHED_OTHER, &normal);
+    }
     if (nice != 0) {
       // Best effort: the workers still run when the system refuses.
       errno = 0;

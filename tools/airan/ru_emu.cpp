@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -155,7 +156,12 @@ void ru_emu(const ru_emu_options &opt) {
   const unsigned slot_in_frame = v.pdu.slot % slots_per_frame;
   const int64_t slot_ns = 1'000'000 >> mu;
   const int64_t symbol_ns = slot_ns / v.nof_symbols;
-  paced_sender sender(*sink, opt.realtime, epoch_ns);
+  // Every slot is built before the first packet leaves: building (split 8: OFDM modulation) takes longer than a
+  // slot on a busy machine, and an RU sends on time.
+  std::vector<io::injected_packet> planned;
+  const auto plan = [&](std::vector<io::injected_packet> packets) {
+    std::move(packets.begin(), packets.end(), std::back_inserter(planned));
+  };
   const phy::const_grid_view grid{v.grid.data(), v.nof_ports, v.nof_symbols,
                                   v.nof_subcarriers};
   uint64_t nof_built = 0;
@@ -164,7 +170,7 @@ void ru_emu(const ru_emu_options &opt) {
         epoch_ns + (int64_t{i} * slots_per_frame + slot_in_frame) * slot_ns;
     if (split8) {
       nof_built += split8->emit(injector, static_cast<uint8_t>(i % 256), slot_start);
-      sender.send(injector.pop_until(slot_start + slot_ns));
+      plan(injector.pop_until(slot_start + slot_ns));
       continue;
     }
     const auto packets =
@@ -183,9 +189,11 @@ void ru_emu(const ru_emu_options &opt) {
                     slot_start + (p.symbol + 1) * symbol_ns);
     }
     nof_built += packets.size();
-    sender.send(injector.pop_until(slot_start + slot_ns));
+    plan(injector.pop_until(slot_start + slot_ns));
   }
-  sender.send(injector.drain());
+  plan(injector.drain());
+  paced_sender sender(*sink, opt.realtime, epoch_ns);
+  sender.send(planned);
 
   nlohmann::json report = {{"vector", opt.vector_path},
                             {"output", opt.output},
@@ -238,7 +246,7 @@ void add_ru_emu_command(CLI::App &app) {
       ->capture_default_str();
   add_fh_format_options(*cmd, opt->format);
   cmd->add_option("--slots", opt->nof_slots,
-                  "slots to send (the grid in consecutive frames)")
+                  "slots to send (the grid in consecutive frames; all are built, and held in memory, before the first is sent)")
       ->capture_default_str();
   cmd->add_option("--mtu", opt->max_pdu_bytes,
                   "largest Ethernet payload, bytes")

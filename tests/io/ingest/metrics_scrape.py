@@ -15,6 +15,15 @@ import time
 SLOTS = 4
 
 
+def scheduling():
+    """The emulator stands in for an RU (hardware, on time) and the receiver for a process with its own ingest core:
+    where the system allows it (root or CAP_SYS_NICE) both run real-time (SCHED_FIFO; the receiver's decode workers
+    drop to the normal policy), so that a busy machine's scheduling delays do not turn into late packets. Elsewhere
+    both run as they are. Returns the command prefix."""
+    allowed = subprocess.run(["chrt", "-f", "10", "true"], stderr=subprocess.DEVNULL).returncode == 0
+    return ["chrt", "-f", "10"] if allowed else []
+
+
 def free_port(kind):
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
@@ -56,14 +65,15 @@ def main():
     extra = sys.argv[4:]
     os.makedirs(workdir, exist_ok=True)
     udp_port, metrics_port = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_STREAM)
-    receiver = subprocess.Popen([airan, "run", vector, "--input", f"udp:127.0.0.1:{udp_port}", "--metrics-port",
+    realtime = scheduling()
+    receiver = subprocess.Popen([*realtime, airan, "run", vector, "--input", f"udp:127.0.0.1:{udp_port}", "--metrics-port",
                                  str(metrics_port), "--idle-ms", "3000", *extra])
     try:
         before = wait_for(lambda: scrape(metrics_port), "the metrics server")
         if before["airan_fh_packets_total"] != 0 or before["airan_decode_slots_total"] != 0:
             sys.exit(f"counters before any packet: {before}")
         report_path = os.path.join(workdir, "metrics_scrape_ru_emu.json")
-        subprocess.run([airan, "ru-emu", vector, "--out", f"udp:127.0.0.1:{udp_port}", "--realtime", "--slots",
+        subprocess.run([*realtime, airan, "ru-emu", vector, "--out", f"udp:127.0.0.1:{udp_port}", "--realtime", "--slots",
                         str(SLOTS), "--report", report_path, *extra], check=True)
         with open(report_path) as f:
             report = json.load(f)

@@ -9,6 +9,14 @@ airan=$1 vector=$2 workdir=$3 mode=$4
 shift 4
 slots=4
 mkdir -p "$workdir"
+# Live modes: an RU sends each symbol on time (hardware), and a receiver's ingest core is its own (a DPDK lcore polls
+# without pause). Where the system allows it (root or CAP_SYS_NICE) both run real-time (SCHED_FIFO; the receiver's
+# decode workers drop to the normal policy, below its ingest thread), so that a busy machine's scheduling delays do
+# not turn into late packets. Elsewhere both run as they are.
+rt=()
+if chrt -f 10 true 2>/dev/null; then
+  rt=(chrt -f 10)
+fi
 case $mode in
   pcap-eth | pcap-udp)
     pcap=$workdir/round_trip_$mode.pcap
@@ -20,10 +28,10 @@ case $mode in
     # Receiver and emulator as two processes over loopback; the emulator paces the packets at air time.
     port=$((40000 + RANDOM % 20000))
     # The default reception window (2 ms): slots are decoded off the receive thread, which only stamps and assembles.
-    "$airan" run "$vector" --input "udp:127.0.0.1:$port" --slots $slots --idle-ms 5000 "$@" &
+    "${rt[@]}" "$airan" run "$vector" --input "udp:127.0.0.1:$port" --slots $slots --idle-ms 5000 "$@" &
     receiver=$!
     sleep 0.5
-    "$airan" ru-emu "$vector" --out "udp:127.0.0.1:$port" --realtime --slots $slots "$@" \
+    "${rt[@]}" "$airan" ru-emu "$vector" --out "udp:127.0.0.1:$port" --realtime --slots $slots "$@" \
       --report "$workdir/round_trip_udp.json"
     status=0
     wait $receiver || status=$?
@@ -43,7 +51,7 @@ case $mode in
     if [ $mode = dpdk-in ]; then
       "$airan" ru-emu "$vector" --out "pcap:$pcap" --slots $slots "$@" --report "$workdir/round_trip_$mode.json"
       # The port delivers the capture as fast as it is polled; the decode workers keep up through the slot buffers.
-      "$airan" run "$vector" --input "dpdk:net_pcap0,rx_pcap=$pcap" --slots $slots --idle-ms 5000 "$@"
+      "${rt[@]}" "$airan" run "$vector" --input "dpdk:net_pcap0,rx_pcap=$pcap" --slots $slots --idle-ms 5000 "$@"
     else
       "$airan" ru-emu "$vector" --out "dpdk:net_pcap0,tx_pcap=$pcap" --slots $slots "$@" \
         --report "$workdir/round_trip_$mode.json"

@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -153,4 +155,28 @@ TEST_CASE("slot pipeline: workers run at the nice value asked for, above the ing
   const int expected = std::min(base + 7, 19);
   CHECK((nice[0] == expected || nice[1] == expected));
   CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == base);
+}
+
+TEST_CASE("slot pipeline: workers of a real-time ingest thread run under the normal policy")
+{
+  // Needs the right to make a thread real-time (root or CAP_SYS_NICE); without it there is nothing to inherit.
+  int worker_policy = -1;
+  bool realtime = false;
+  std::thread ingest([&] {
+    const sched_param fifo{1};
+    realtime = pthread_setschedparam(pthread_self(), SCHED_FIFO, &fifo) == 0;
+    if (!realtime) {
+      return;
+    }
+    slot_pipeline pipeline({1, 1}, [&](unsigned, unsigned) { worker_policy = sched_getscheduler(0); });
+    CHECK(pipeline.push([](unsigned) {}));
+    pipeline.stop();
+    CHECK(sched_getscheduler(0) == SCHED_FIFO);
+  });
+  ingest.join();
+  if (!realtime) {
+    MESSAGE("not allowed to make a thread real-time here: policy inheritance not checked");
+    return;
+  }
+  CHECK(worker_policy == SCHED_OTHER);
 }

@@ -22,7 +22,8 @@ struct slot_pipeline_config {
   /// Decode worker threads. 1..64.
   unsigned nof_workers = 1;
   /// Added to the workers' nice value (Linux: per thread; capped at 19), 0..19: when the CPUs are oversubscribed the
-  /// ingest thread runs first, and a decode that falls behind costs counted overruns instead of late packets.
+  /// ingest thread runs first, and a decode that falls behind costs counted overruns instead of late packets. Workers
+  /// always run under the normal policy (SCHED_OTHER), even when the ingest thread that starts them is real-time.
   int worker_nice = 0;
 };
 
