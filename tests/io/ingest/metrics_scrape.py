@@ -73,14 +73,17 @@ def main():
         if before["airan_fh_packets_total"] != 0 or before["airan_decode_slots_total"] != 0:
             sys.exit(f"counters before any packet: {before}")
         report_path = os.path.join(workdir, "metrics_scrape_ru_emu.json")
-        subprocess.run([*realtime, airan, "ru-emu", vector, "--out", f"udp:127.0.0.1:{udp_port}", "--realtime", "--slots",
-                        str(SLOTS), "--report", report_path, *extra], check=True)
+        emulator = subprocess.Popen([*realtime, airan, "ru-emu", vector, "--out", f"udp:127.0.0.1:{udp_port}",
+                                     "--realtime", "--slots", str(SLOTS), "--report", report_path, *extra])
+        # Scraped while the emulator runs and exits: the receiver stops --idle-ms after its last packet, however long
+        # a busy machine takes to end the emulator.
+        after = wait_for(lambda: (lambda m: m if m and m["airan_decode_slots_total"] == SLOTS else None)(
+            scrape(metrics_port)), f"{SLOTS} decoded slots")
+        if emulator.wait(timeout=30) != 0:
+            sys.exit(f"airan ru-emu exited with {emulator.returncode}")
         with open(report_path) as f:
             report = json.load(f)
         sent = report["packets_built"]
-        # The receiver may still be working through the last slot: wait until it has decoded every slot.
-        after = wait_for(lambda: (lambda m: m if m and m["airan_decode_slots_total"] == SLOTS else None)(
-            scrape(metrics_port)), f"{SLOTS} decoded slots")
         expected = {
             "airan_fh_packets_total": sent,
             "airan_fh_slots_complete_total": SLOTS,
