@@ -25,14 +25,16 @@ phy::ofdm_demodulator_config demodulator_config(const io::pusch_grid_vector& v)
 class split7_frontend final : public slot_frontend {
 public:
   split7_frontend(const io::slot_assembler_config& config, slot_handler handler)
-      : assembler_(config, [handler = std::move(handler)](const io::assembled_slot& slot) {
-          const std::size_t port_length = std::size_t{slot.grid.nof_symbols} * slot.grid.nof_subcarriers;
-          handler({{slot.frame_id, slot.subframe_id, slot.slot_id, slot.nof_prb_received, slot.nof_prb_expected},
-                   slot.grid.data,
-                   slot.grid.nof_ports,
-                   port_length,
-                   port_length});
-        }),
+      : assembler_(config,
+                   [handler = std::move(handler)](const io::assembled_slot& slot) {
+                     const std::size_t port_length = std::size_t{slot.grid.nof_symbols} * slot.grid.nof_subcarriers;
+                     handler(
+                         {{slot.frame_id, slot.subframe_id, slot.slot_id, slot.nof_prb_received, slot.nof_prb_expected},
+                          slot.grid.data,
+                          slot.grid.nof_ports,
+                          port_length,
+                          port_length});
+                   }),
         grid_size_(config.port_eaxc.size() * config.nof_symbols * 12 * config.uplane.nof_carrier_prb),
         nof_ports_(static_cast<unsigned>(config.port_eaxc.size()))
   {
@@ -61,13 +63,14 @@ class split8_frontend final : public slot_frontend {
 public:
   split8_frontend(const io::pusch_grid_vector& v, const fronthaul_run_options& options, slot_handler handler)
       : numerology_(ofdm_carrier_of(v), demodulator_config(v).fft_size), nof_ports_(v.nof_ports),
-        assembler_(assembler_config(options, v.nof_ports), [handler = std::move(handler)](const io::assembled_samples& s) {
-          handler({{s.frame_id, s.subframe_id, s.slot_id, s.nof_samples_received, s.nof_samples_expected},
-                   s.data,
-                   s.nof_ports,
-                   s.port_stride,
-                   s.nof_samples});
-        })
+        assembler_(assembler_config(options, v.nof_ports),
+                   [handler = std::move(handler)](const io::assembled_samples& s) {
+                     handler({{s.frame_id, s.subframe_id, s.slot_id, s.nof_samples_received, s.nof_samples_expected},
+                              s.data,
+                              s.nof_ports,
+                              s.port_stride,
+                              s.nof_samples});
+                   })
   {
   }
 
