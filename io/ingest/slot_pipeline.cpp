@@ -116,6 +116,7 @@ struct slot_pipeline::impl {
     // Back on the free list before it is counted: processed == submitted means every buffer is free.
     free_buffers.push(buffer);
     processed.fetch_add(1, std::memory_order_release);
+    processed.notify_one();
   }
 
   void work(unsigned worker, int nice)
@@ -188,6 +189,19 @@ int slot_pipeline::acquire() noexcept
     return -1;
   }
   return static_cast<int>(buffer);
+}
+
+unsigned slot_pipeline::acquire_waiting() noexcept
+{
+  unsigned buffer = 0;
+  for (;;) {
+    const uint64_t seen = impl_->processed.load(std::memory_order_acquire);
+    if (impl_->free_buffers.pop(buffer)) {
+      return buffer;
+    }
+    // Every buffer is held: the next one comes back before processed moves on.
+    impl_->processed.wait(seen, std::memory_order_acquire);
+  }
 }
 
 void slot_pipeline::submit(unsigned buffer) noexcept

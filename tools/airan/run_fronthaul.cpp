@@ -62,17 +62,20 @@ int run_fronthaul(const std::string &vector_path,
   std::unique_ptr<io::slot_pipeline> pipeline;
 
   // Ingest side, this thread: packets in, each closed slot copied into a free buffer and handed to a worker.
+  const bool live = is_live(input);
   uint64_t nof_closed = 0;
   std::unique_ptr<slot_frontend> frontend;
   frontend = make_slot_frontend(v, options, [&](const closed_slot &slot) {
     // Counted before the slot is decoded: a scrape that sees it decoded sees its packets.
     metrics.publish(frontend->counters());
     const uint64_t sequence = nof_closed++;
-    const bool accepted = pipeline->push([&](unsigned b) {
+    const auto fill = [&](unsigned b) {
       copy_slot(slot, buffers[b]);
       buffers[b].sequence = sequence;
-    });
-    if (!accepted) {
+    };
+    if (!live) {
+      pipeline->push_waiting(fill); // A file waits for the decoders.
+    } else if (!pipeline->push(fill)) {
       metrics.count_overrun();
     }
   });
@@ -105,7 +108,6 @@ int run_fronthaul(const std::string &vector_path,
                   options.udp_receive_buffer_kib * 1024U);
   std::vector<io::rx_packet> burst(64);
   int64_t last_arrival = realtime_ns();
-  const bool live = is_live(input);
   while (!source->at_end()) {
     const std::size_t n = source->receive_burst(burst);
     frontend->push(std::span(burst).first(n));

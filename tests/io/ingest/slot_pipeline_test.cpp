@@ -104,6 +104,24 @@ TEST_CASE("slot pipeline: with every buffer held by the workers, a slot is dropp
   CHECK(started.load() == nof_buffers + 1);
 }
 
+TEST_CASE("slot pipeline: push_waiting waits for a free buffer instead of dropping")
+{
+  constexpr uint32_t nof_slots = 2000;
+  std::vector<uint32_t> buffers(1);
+  std::vector<uint32_t> finished;
+  finished.reserve(nof_slots);
+  slot_pipeline pipeline({1, 1}, [&](unsigned buffer, unsigned) { finished.push_back(buffers[buffer]); });
+  std::vector<uint32_t> pushed;
+  for (uint32_t seq = 0; seq != nof_slots; ++seq) {
+    pipeline.push_waiting([&](unsigned buffer) { buffers[buffer] = seq; });
+    pushed.push_back(seq);
+  }
+  pipeline.stop();
+  CHECK(finished == pushed);
+  CHECK(pipeline.counters().overrun == 0);
+  CHECK(pipeline.counters().processed == nof_slots);
+}
+
 TEST_CASE("slot pipeline: several workers read every accepted slot whole, exactly once")
 {
   constexpr unsigned nof_buffers = 3;

@@ -63,6 +63,16 @@ public:
     return true;
   }
 
+  /// For input without real time (a file read as fast as it goes): like push(), but waits for a free buffer instead
+  /// of dropping the slot. Ingest thread only.
+  template <typename Fill>
+  void push_waiting(Fill&& fill) noexcept
+  {
+    const unsigned buffer = acquire_waiting();
+    fill(buffer);
+    submit(buffer);
+  }
+
   /// Lets the workers finish every slot pushed, then joins them; push() must not be called afterwards. The thread
   /// that pushes calls it (or the destructor does).
   void stop() noexcept;
@@ -72,6 +82,7 @@ public:
 
 private:
   int acquire() noexcept;
+  unsigned acquire_waiting() noexcept;
   void submit(unsigned buffer) noexcept;
 
   struct impl;
