@@ -53,7 +53,8 @@ case $mode in
       # The port delivers the capture as fast as it is polled; the decode workers keep up through the slot buffers.
       "${rt[@]}" "$airan" run "$vector" --input "dpdk:net_pcap0,rx_pcap=$pcap" --slots $slots --idle-ms 5000 "$@"
     else
-      "$airan" ru-emu "$vector" --out "dpdk:net_pcap0,tx_pcap=$pcap" --slots $slots "$@" \
+      # net_pcap stamps each frame when sent: the capture's times are the emulator's.
+      "${rt[@]}" "$airan" ru-emu "$vector" --out "dpdk:net_pcap0,tx_pcap=$pcap" --slots $slots "$@" \
         --report "$workdir/round_trip_$mode.json"
       "$airan" run "$vector" --input "pcap:$pcap" --slots $slots "$@"
     fi
