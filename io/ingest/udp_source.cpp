@@ -4,9 +4,14 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include <poll.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -29,20 +34,55 @@ struct udp_source::impl {
   asio::io_context context;
   asio::ip::udp::socket socket{context};
   std::vector<uint8_t> arena; ///< max_burst datagrams of max_datagram_bytes.
+  /// recvmmsg() descriptors of each datagram of a burst, and room for its timestamp control message.
+  std::vector<mmsghdr> messages;
+  std::vector<iovec> vectors;
+  std::vector<std::array<uint8_t, CMSG_SPACE(sizeof(timespec))>> controls;
 
-  /// One datagram into slot, or false when none is waiting.
-  bool try_receive(std::size_t slot, rx_packet &packet) noexcept {
-    boost::system::error_code error;
-    uint8_t *p = arena.data() + slot * config.max_datagram_bytes;
-    const std::size_t size =
-        socket.receive(asio::buffer(p, config.max_datagram_bytes), 0, error);
-    if (error) {
-      return false;
+  void prepare(std::size_t nof_datagrams)
+  {
+    arena.resize(nof_datagrams * config.max_datagram_bytes);
+    messages.resize(nof_datagrams);
+    vectors.resize(nof_datagrams);
+    controls.resize(nof_datagrams);
+  }
+
+  /// The datagrams waiting, up to limit, without blocking.
+  std::size_t try_receive(std::span<rx_packet> out) noexcept
+  {
+    for (std::size_t i = 0; i != out.size(); ++i) {
+      vectors[i] = {arena.data() + i * config.max_datagram_bytes, config.max_datagram_bytes};
+      messages[i] = {};
+      messages[i].msg_hdr.msg_iov = &vectors[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+      messages[i].msg_hdr.msg_control = controls[i].data();
+      messages[i].msg_hdr.msg_controllen = controls[i].size();
     }
-    packet.bytes = {p, size};
-    packet.framing = packet_framing::ecpri;
-    packet.rx_time_ns = realtime_ns();
-    return true;
+    const int n = recvmmsg(socket.native_handle(), messages.data(), static_cast<unsigned>(out.size()), MSG_DONTWAIT,
+                           nullptr);
+    if (n <= 0) {
+      return 0;
+    }
+    const int64_t read_time = realtime_ns();
+    for (std::size_t i = 0; i != static_cast<std::size_t>(n); ++i) {
+      out[i].bytes = {static_cast<const uint8_t*>(vectors[i].iov_base), messages[i].msg_len};
+      out[i].framing = packet_framing::ecpri;
+      out[i].rx_time_ns = kernel_time(messages[i].msg_hdr).value_or(read_time);
+    }
+    return static_cast<std::size_t>(n);
+  }
+
+  /// The time the kernel received the datagram (SO_TIMESTAMPNS, CLOCK_REALTIME), when it says.
+  static std::optional<int64_t> kernel_time(msghdr& header) noexcept
+  {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+        timespec ts{};
+        std::memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+        return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+      }
+    }
+    return std::nullopt;
   }
 };
 
@@ -68,6 +108,13 @@ udp_source::udp_source(const udp_source_config &config)
                              error);
   }
   if (!error) {
+    // Kernel receive timestamps (socket(7)); Boost.Asio has no option for them.
+    const int on = 1;
+    if (setsockopt(impl_->socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) != 0) {
+      error.assign(errno, boost::system::system_category());
+    }
+  }
+  if (!error) {
     impl_->socket.bind(endpoint, error);
   }
   if (!error) {
@@ -76,28 +123,21 @@ udp_source::udp_source(const udp_source_config &config)
   if (error) {
     throw std::runtime_error("UDP source " + where + ": " + error.message());
   }
-  impl_->arena.resize(std::size_t{config.max_burst} *
-                      config.max_datagram_bytes);
+  impl_->prepare(config.max_burst);
 }
 
 udp_source::~udp_source() = default;
 
 std::size_t udp_source::receive_burst(std::span<rx_packet> out) noexcept {
-  const std::size_t limit =
-      std::min<std::size_t>(out.size(), impl_->config.max_burst);
-  std::size_t n = 0;
-  while (n < limit && impl_->try_receive(n, out[n])) {
-    ++n;
-  }
-  if (n == 0 && limit > 0) {
+  out = out.first(std::min<std::size_t>(out.size(), impl_->config.max_burst));
+  std::size_t n = impl_->try_receive(out);
+  if (n == 0 && !out.empty()) {
     pollfd fd{impl_->socket.native_handle(), POLLIN, 0};
     const timespec timeout{
         static_cast<time_t>(impl_->config.poll_timeout_ns / 1'000'000'000),
         static_cast<long>(impl_->config.poll_timeout_ns % 1'000'000'000)};
     if (ppoll(&fd, 1, &timeout, nullptr) > 0) {
-      while (n < limit && impl_->try_receive(n, out[n])) {
-        ++n;
-      }
+      n = impl_->try_receive(out);
     }
   }
   return n;

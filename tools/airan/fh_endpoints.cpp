@@ -42,7 +42,7 @@ bool have_dpdk()
 }
 
 std::unique_ptr<io::packet_source> open_source(const endpoint& input, const std::string& eal, bool realtime,
-                                               uint16_t udp_port)
+                                               uint16_t udp_port, unsigned udp_receive_buffer_bytes)
 {
   switch (input.kind) {
   case endpoint::kind_t::pcap:
@@ -51,6 +51,7 @@ std::unique_ptr<io::packet_source> open_source(const endpoint& input, const std:
     io::udp_source_config config;
     config.bind_address = input.host;
     config.port = input.port;
+    config.receive_buffer_bytes = udp_receive_buffer_bytes;
     return std::make_unique<io::udp_source>(config);
   }
   case endpoint::kind_t::dpdk:

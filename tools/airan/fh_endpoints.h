@@ -14,10 +14,11 @@ namespace airan::tools {
 bool have_dpdk();
 
 /// Opens the input. pcap: replays the file (realtime: with its timing; udp_port: the UDP destination port to read);
-/// dpdk: starts EAL with eal (split_eal_args) and opens the virtual device's RX queue 0. Throws std::runtime_error
-/// naming the endpoint and the problem.
+/// udp: binds the socket with a receive buffer of udp_receive_buffer_bytes asked for; dpdk: starts EAL with eal
+/// (split_eal_args) and opens the virtual device's RX queue 0. Throws std::runtime_error naming the endpoint and the
+/// problem.
 std::unique_ptr<io::packet_source> open_source(const endpoint& input, const std::string& eal, bool realtime,
-                                               uint16_t udp_port);
+                                               uint16_t udp_port, unsigned udp_receive_buffer_bytes);
 
 /// Opens the output. pcap: frames of framing (ecpri: wrapped into UDP/IPv4); udp: one datagram per eCPRI PDU; dpdk:
 /// Ethernet frames on the virtual device's TX queue 0 (framing must be ethernet). Throws std::runtime_error.

@@ -1,10 +1,12 @@
 #pragma once
-// Counters of `airan run --input` for live scrapes: the ingest counters of the front end and the decode outcome,
-// published by the receive loop after each burst and rendered as Prometheus text by the metrics server's thread.
+// Counters of `airan run --input` for live scrapes: the ingest counters of the front end, published by the ingest
+// thread after each burst, and the decode outcome, counted by the decode workers (and overruns by the ingest
+// thread); the metrics server's thread renders both as Prometheus text.
 
 #include "airan/io/ingest/ingest_counters.h"
 #include "airan/io/metrics_server.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -15,6 +17,7 @@ struct decode_counters {
   uint64_t slots_decoded = 0; ///< Slots handed to the PUSCH receiver.
   uint64_t crc_pass = 0;      ///< Transport blocks with a good CRC.
   uint64_t crc_fail = 0;      ///< Bad CRC or a PDU the receiver rejected.
+  uint64_t overrun = 0;       ///< Slots dropped: every slot buffer was still held by the decode workers.
 };
 
 struct run_counters {
@@ -25,14 +28,25 @@ struct run_counters {
 /// Prometheus text of both groups (airan_fh_* and airan_decode_*).
 std::string to_prometheus(const run_counters& counters);
 
-/// The board the loop publishes to and, when port != 0, the server on address:port that renders it.
+/// The board the ingest thread publishes to, the decode counters any thread adds to and, when port != 0, the server
+/// on address:port that renders them.
 class run_metrics {
 public:
   run_metrics(const std::string& address, uint16_t port);
-  void publish(const run_counters& counters) noexcept { board_.publish(counters); }
+
+  void publish(const io::ingest_counters& counters) noexcept { board_.publish(counters); }
+  void count_decoded(bool crc_ok) noexcept;
+  void count_overrun() noexcept { overrun_.fetch_add(1, std::memory_order_relaxed); }
+  /// Both groups: the last ingest counters published, the decode counters now.
+  run_counters read() const;
 
 private:
-  io::metrics_board<run_counters> board_;
+  io::metrics_board<io::ingest_counters> board_;
+  std::atomic<uint64_t> slots_decoded_{0};
+  std::atomic<uint64_t> crc_pass_{0};
+  std::atomic<uint64_t> crc_fail_{0};
+  std::atomic<uint64_t> overrun_{0};
+  /// Last: destroyed (its thread stopped) before what it reads.
   std::unique_ptr<io::metrics_server> server_;
 };
 

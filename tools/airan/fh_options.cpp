@@ -121,6 +121,26 @@ void add_fronthaul_run_options(CLI::App &cmd, fronthaul_run_options &options) {
   cmd.add_option("--idle-ms", options.idle_ms,
                  "UDP and DPDK input: stop after this long without a packet")
       ->capture_default_str();
+  cmd.add_option("--decode-threads", options.decode_threads,
+                 "decode worker threads; packets are received and slots "
+                 "assembled on a thread of their own")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd.add_option("--decode-nice", options.decode_nice,
+                 "added to the decode workers' nice value, so that an "
+                 "oversubscribed CPU serves the receive thread first")
+      ->check(CLI::Range(0, 19))
+      ->capture_default_str();
+  cmd.add_option("--decode-buffers", options.decode_buffers,
+                 "closed slots queued for or in decoding at once; a slot that "
+                 "finds none free is dropped (airan_decode_overrun_total)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd.add_option("--rcvbuf-kib", options.udp_receive_buffer_kib,
+                 "UDP input: socket receive buffer (SO_RCVBUF) asked for, KiB; "
+                 "the kernel grants at most net.core.rmem_max")
+      ->check(CLI::Range(64, 1 << 20))
+      ->capture_default_str();
   cmd.add_option("--metrics", options.metrics_path,
                  "write the ingest counters (Prometheus text) to this file");
   cmd.add_option("--metrics-port", options.metrics_port,

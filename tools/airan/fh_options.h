@@ -76,6 +76,11 @@ struct fronthaul_run_options {
                           ///< stops after them.
   double window_us = 2000.0; ///< Reception window from a slot's first packet.
   double idle_ms = 3000.0;   ///< UDP: stop after this long without a packet.
+  unsigned decode_threads = 1; ///< Decode workers beside the ingest thread.
+  int decode_nice = 0; ///< Added to the decode workers' nice value.
+  unsigned decode_buffers = 8; ///< Closed slots waiting for or in decoding at once;
+                               ///< more are dropped (decode overrun).
+  unsigned udp_receive_buffer_kib = 8192; ///< UDP input: SO_RCVBUF asked for.
   std::string metrics_path;  ///< Counters as Prometheus text.
   uint16_t metrics_port = 0; ///< Serve GET /metrics on this TCP port (0: no).
   std::string metrics_address = "127.0.0.1"; ///< Its bind address.

@@ -14,8 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -57,8 +59,10 @@ public:
   void send(const std::vector<io::injected_packet> &packets) {
     for (const io::injected_packet &p : packets) {
       if (realtime_) {
-        std::this_thread::sleep_until(
-            start_ + std::chrono::nanoseconds(p.tx_time_ns - first_tx_ns_));
+        const auto due =
+            start_ + std::chrono::nanoseconds(p.tx_time_ns - first_tx_ns_);
+        std::this_thread::sleep_until(due);
+        max_lag_ = std::max(max_lag_, std::chrono::steady_clock::now() - due);
       }
       const std::span<const uint8_t> bytes(p.bytes);
       while (sink_.send_burst({&bytes, 1}, p.tx_time_ns) == 0) {
@@ -67,9 +71,16 @@ public:
     }
   }
 
+  /// Realtime: the longest a packet left after its time (the emulator's own
+  /// scheduling delay, which a receiver sees as lateness).
+  double max_lag_us() const {
+    return std::chrono::duration<double, std::micro>(max_lag_).count();
+  }
+
 private:
   io::packet_sink &sink_;
   bool realtime_;
+  std::chrono::steady_clock::duration max_lag_{};
   int64_t first_tx_ns_;
   std::chrono::steady_clock::time_point start_;
 };
@@ -152,7 +163,12 @@ void ru_emu(const ru_emu_options &opt) {
   const unsigned slot_in_frame = v.pdu.slot % slots_per_frame;
   const int64_t slot_ns = 1'000'000 >> mu;
   const int64_t symbol_ns = slot_ns / v.nof_symbols;
-  paced_sender sender(*sink, opt.realtime, epoch_ns);
+  // Every slot is built before the first packet leaves: building (split 8: OFDM modulation) takes longer than a
+  // slot on a busy machine, and an RU sends on time.
+  std::vector<io::injected_packet> planned;
+  const auto plan = [&](std::vector<io::injected_packet> packets) {
+    std::move(packets.begin(), packets.end(), std::back_inserter(planned));
+  };
   const phy::const_grid_view grid{v.grid.data(), v.nof_ports, v.nof_symbols,
                                   v.nof_subcarriers};
   uint64_t nof_built = 0;
@@ -161,7 +177,7 @@ void ru_emu(const ru_emu_options &opt) {
         epoch_ns + (int64_t{i} * slots_per_frame + slot_in_frame) * slot_ns;
     if (split8) {
       nof_built += split8->emit(injector, static_cast<uint8_t>(i % 256), slot_start);
-      sender.send(injector.pop_until(slot_start + slot_ns));
+      plan(injector.pop_until(slot_start + slot_ns));
       continue;
     }
     const auto packets =
@@ -180,9 +196,11 @@ void ru_emu(const ru_emu_options &opt) {
                     slot_start + (p.symbol + 1) * symbol_ns);
     }
     nof_built += packets.size();
-    sender.send(injector.pop_until(slot_start + slot_ns));
+    plan(injector.pop_until(slot_start + slot_ns));
   }
-  sender.send(injector.drain());
+  plan(injector.drain());
+  paced_sender sender(*sink, opt.realtime, epoch_ns);
+  sender.send(planned);
 
   nlohmann::json report = {{"vector", opt.vector_path},
                             {"output", opt.output},
@@ -191,6 +209,9 @@ void ru_emu(const ru_emu_options &opt) {
                             {"packets_built", nof_built},
                             {"seed", opt.faults.seed},
                             {"faults", to_json(injector.report())}};
+  if (opt.realtime) {
+    report["max_send_lag_us"] = sender.max_lag_us();
+  }
   if (split8) {
     report["max_samples_per_packet"] = split8->max_samples_per_packet();
     report["saturated_values"] = split8->nof_saturated();
@@ -233,7 +254,7 @@ void add_ru_emu_command(CLI::App &app) {
       ->capture_default_str();
   add_fh_format_options(*cmd, opt->format);
   cmd->add_option("--slots", opt->nof_slots,
-                  "slots to send (the grid in consecutive frames)")
+                  "slots to send (the grid in consecutive frames; all are built, and held in memory, before the first is sent)")
       ->capture_default_str();
   cmd->add_option("--mtu", opt->max_pdu_bytes,
                   "largest Ethernet payload, bytes")

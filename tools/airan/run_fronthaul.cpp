@@ -1,5 +1,7 @@
 // airan run --input: the slots of a pcap capture, a UDP stream or a DPDK port
-// assembled (split 7.2x or 8) and decoded with a test vector's PDU.
+// assembled (split 7.2x or 8) on this thread and decoded with a test vector's
+// PDU by decode workers (io::slot_pipeline), so that a slow decode never delays
+// the reception of the next slot's packets.
 
 #include "airan/io/ingest/pcap_io.h"
 #include "fh_endpoints.h"
@@ -10,10 +12,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "airan/io/ingest/slot_pipeline.h"
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 namespace airan::tools {
@@ -27,6 +33,7 @@ int64_t realtime_ns() {
 }
 
 struct slot_row {
+  uint64_t sequence = 0; ///< Order in which the slot closed.
   unsigned frame = 0, subframe = 0, slot = 0;
   bool complete = false;
   uint64_t nof_received = 0, nof_expected = 0; ///< PRBs or samples.
@@ -45,37 +52,66 @@ int run_fronthaul(const std::string &vector_path,
   }
   const endpoint input = parse_endpoint(options.input);
 
-  run_counters counters;
   run_metrics metrics(options.metrics_address, options.metrics_port);
+  // Decode side: the workers' rows, slot buffers and decoders. Declared before the pipeline, which stops (joining
+  // the workers) before they go.
+  std::mutex rows_mutex;
   std::vector<slot_row> rows;
-  const auto frontend = make_slot_frontend(v, options, [&](const received_slot &slot) {
-    slot_row row{slot.frame_id,
-                 slot.subframe_id,
-                 slot.slot_id,
-                 slot.complete(),
-                 slot.nof_received,
-                 slot.nof_expected,
-                 {}};
-    row.result.name = std::to_string(slot.frame_id) + "." +
-                      std::to_string(slot.subframe_id) + "." +
-                      std::to_string(slot.slot_id);
-    row.result.kind = "pusch_grid";
-    run_pusch(row.result, v, estimator, slot.grid);
-    ++counters.decode.slots_decoded;
-    ++(row.result.crc_ok ? counters.decode.crc_pass : counters.decode.crc_fail);
-    rows.push_back(row);
-  });
+  std::vector<slot_buffer> buffers;
+  std::vector<slot_decoder> decoders;
+  std::unique_ptr<io::slot_pipeline> pipeline;
 
-  const auto source = open_source(input, options.eal, options.realtime,
-                                  options.format.udp_port);
+  // Ingest side, this thread: packets in, each closed slot copied into a free buffer and handed to a worker.
+  const bool live = is_live(input);
+  uint64_t nof_closed = 0;
+  std::unique_ptr<slot_frontend> frontend;
+  frontend = make_slot_frontend(v, options, [&](const closed_slot &slot) {
+    // Counted before the slot is decoded: a scrape that sees it decoded sees its packets.
+    metrics.publish(frontend->counters());
+    const uint64_t sequence = nof_closed++;
+    const auto fill = [&](unsigned b) {
+      copy_slot(slot, buffers[b]);
+      buffers[b].sequence = sequence;
+    };
+    if (!live) {
+      pipeline->push_waiting(fill); // A file waits for the decoders.
+    } else if (!pipeline->push(fill)) {
+      metrics.count_overrun();
+    }
+  });
+  for (unsigned b = 0; b != options.decode_buffers; ++b) {
+    buffers.push_back(frontend->make_buffer());
+  }
+  for (unsigned w = 0; w != options.decode_threads; ++w) {
+    decoders.emplace_back(v, options.split);
+  }
+  pipeline = std::make_unique<io::slot_pipeline>(
+      io::slot_pipeline_config{options.decode_buffers, options.decode_threads,
+                               options.decode_nice},
+      [&](unsigned b, unsigned worker) {
+        const slot_buffer &slot = buffers[b];
+        const slot_header &h = slot.header;
+        slot_row row{slot.sequence,     h.frame_id,     h.subframe_id, h.slot_id,
+                     h.complete(),      h.nof_received, h.nof_expected, {}};
+        row.result.name = std::to_string(h.frame_id) + "." +
+                          std::to_string(h.subframe_id) + "." +
+                          std::to_string(h.slot_id);
+        row.result.kind = "pusch_grid";
+        run_pusch(row.result, v, estimator, decoders[worker].grid_of(slot));
+        metrics.count_decoded(row.result.crc_ok);
+        const std::scoped_lock lock(rows_mutex);
+        rows.push_back(std::move(row));
+      });
+
+  const auto source =
+      open_source(input, options.eal, options.realtime, options.format.udp_port,
+                  options.udp_receive_buffer_kib * 1024U);
   std::vector<io::rx_packet> burst(64);
   int64_t last_arrival = realtime_ns();
-  const bool live = is_live(input);
   while (!source->at_end()) {
     const std::size_t n = source->receive_burst(burst);
     frontend->push(std::span(burst).first(n));
-    counters.ingest = frontend->counters();
-    metrics.publish(counters);
+    metrics.publish(frontend->counters());
     if (!live) {
       continue;
     }
@@ -86,15 +122,20 @@ int run_fronthaul(const std::string &vector_path,
       frontend->advance_time(now);
     }
     const bool enough =
-        options.nof_slots != 0 && rows.size() >= options.nof_slots;
+        options.nof_slots != 0 && nof_closed >= options.nof_slots;
     if (enough ||
         now - last_arrival > static_cast<int64_t>(options.idle_ms * 1e6)) {
       break;
     }
   }
   frontend->flush();
-  counters.ingest = frontend->counters();
-  metrics.publish(counters);
+  metrics.publish(frontend->counters());
+  pipeline->stop();
+  std::sort(rows.begin(), rows.end(), [](const slot_row &a, const slot_row &b) {
+    return a.sequence < b.sequence;
+  });
+  run_counters counters = metrics.read();
+  counters.ingest = frontend->counters(); // The board may have skipped the last publish.
   if (const auto *pcap = dynamic_cast<const io::pcap_source *>(source.get());
       pcap != nullptr && !pcap->read_error().empty()) {
     std::fprintf(stderr, "airan: %s: %s\n", input.path.c_str(),
@@ -123,10 +164,13 @@ int run_fronthaul(const std::string &vector_path,
                 row.result.sinr_db);
   }
   const io::ingest_counters &c = counters.ingest;
-  std::printf("%zu slots, %u complete and decoded; packets %lu, late %lu, "
+  std::printf("%zu slots, %u complete and decoded, %lu dropped (decode "
+              "overrun); packets %lu, late %lu, "
               "early %lu, duplicate %lu, out of order %lu, "
               "sequence gaps %lu, malformed %lu, unknown eAxC %lu\n",
-              rows.size(), nof_passed, static_cast<unsigned long>(c.packets),
+              rows.size(), nof_passed,
+              static_cast<unsigned long>(counters.decode.overrun),
+              static_cast<unsigned long>(c.packets),
               static_cast<unsigned long>(c.late),
               static_cast<unsigned long>(c.early),
               static_cast<unsigned long>(c.duplicate),
@@ -161,7 +205,8 @@ int run_fronthaul(const std::string &vector_path,
       throw std::runtime_error("cannot write " + json_path);
     }
   }
-  const bool all_passed = nof_passed == rows.size() && !rows.empty();
+  const bool all_passed = nof_passed == rows.size() && !rows.empty() &&
+                          counters.decode.overrun == 0;
   const bool count_ok =
       options.nof_slots == 0 || rows.size() == options.nof_slots;
   return all_passed && count_ok ? 0 : 1;

@@ -7,8 +7,10 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 using namespace airan::io;
@@ -131,4 +133,21 @@ TEST_CASE("UDP over loopback: datagrams arrive whole as eCPRI PDUs") {
   CHECK(source.receive_burst(burst) ==
         0); // Nothing more: returns after the poll timeout.
   CHECK_THROWS_AS(udp_source({"not an address", 0}), std::runtime_error);
+}
+
+TEST_CASE("UDP: the receive time is when the kernel took the datagram, not when it was read") {
+  udp_source source({"127.0.0.1", 0, 1'000'000, 9000, 64, 1u << 20});
+  udp_sink sink({"127.0.0.1", source.local_port()});
+  const auto pdus = sample_pdus();
+  const std::span<const uint8_t> pdu(pdus[0]);
+  REQUIRE(sink.send_burst({&pdu, 1}, 0) == 1);
+  // Loopback queues the datagram during the send; a reader that comes later must still see the earlier time.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const int64_t read_start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+  std::vector<rx_packet> burst(4);
+  REQUIRE(source.receive_burst(burst) == 1);
+  CHECK(burst[0].rx_time_ns < read_start_ns);
+  CHECK(burst[0].rx_time_ns > read_start_ns - 10'000'000'000);
 }

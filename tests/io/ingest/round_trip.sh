@@ -9,6 +9,14 @@ airan=$1 vector=$2 workdir=$3 mode=$4
 shift 4
 slots=4
 mkdir -p "$workdir"
+# Live modes: an RU sends each symbol on time (hardware), and a receiver's ingest core is its own (a DPDK lcore polls
+# without pause). Where the system allows it (root or CAP_SYS_NICE) both run real-time (SCHED_FIFO; the receiver's
+# decode workers drop to the normal policy, below its ingest thread), so that a busy machine's scheduling delays do
+# not turn into late packets. Elsewhere both run as they are.
+rt=()
+if chrt -f 10 true 2>/dev/null; then
+  rt=(chrt -f 10)
+fi
 case $mode in
   pcap-eth | pcap-udp)
     pcap=$workdir/round_trip_$mode.pcap
@@ -19,14 +27,19 @@ case $mode in
   udp)
     # Receiver and emulator as two processes over loopback; the emulator paces the packets at air time.
     port=$((40000 + RANDOM % 20000))
-    # RX_WINDOW_US: the reception window; it is measured in read time, which a decode on the receive thread delays.
-    "$airan" run "$vector" --input "udp:127.0.0.1:$port" --slots $slots --idle-ms 5000 \
-      --window-us "${RX_WINDOW_US:-2000}" "$@" &
+    # The default reception window (2 ms): slots are decoded off the receive thread, which only stamps and assembles.
+    "${rt[@]}" "$airan" run "$vector" --input "udp:127.0.0.1:$port" --slots $slots --idle-ms 5000 "$@" &
     receiver=$!
     sleep 0.5
-    "$airan" ru-emu "$vector" --out "udp:127.0.0.1:$port" --realtime --slots $slots "$@" \
+    "${rt[@]}" "$airan" ru-emu "$vector" --out "udp:127.0.0.1:$port" --realtime --slots $slots "$@" \
       --report "$workdir/round_trip_udp.json"
-    wait $receiver
+    status=0
+    wait $receiver || status=$?
+    if [ $status != 0 ]; then
+      # Packets the emulator sent after their time arrive late however fast the receiver is.
+      grep max_send_lag_us "$workdir/round_trip_udp.json" >&2 || true
+      exit $status
+    fi
     ;;
   dpdk-in | dpdk-out)
     if [ "${AIRAN_HAVE_DPDK:-0}" != 1 ]; then
@@ -37,12 +50,11 @@ case $mode in
     rm -f "$pcap"
     if [ $mode = dpdk-in ]; then
       "$airan" ru-emu "$vector" --out "pcap:$pcap" --slots $slots "$@" --report "$workdir/round_trip_$mode.json"
-      # The port delivers the capture as fast as it is polled, and the slots are decoded between polls: the
-      # reception window (measured in poll time) must cover a decode.
-      "$airan" run "$vector" --input "dpdk:net_pcap0,rx_pcap=$pcap" --slots $slots --window-us 1000000 \
-        --idle-ms 5000 "$@"
+      # The port delivers the capture as fast as it is polled; the decode workers keep up through the slot buffers.
+      "${rt[@]}" "$airan" run "$vector" --input "dpdk:net_pcap0,rx_pcap=$pcap" --slots $slots --idle-ms 5000 "$@"
     else
-      "$airan" ru-emu "$vector" --out "dpdk:net_pcap0,tx_pcap=$pcap" --slots $slots "$@" \
+      # net_pcap stamps each frame when sent: the capture's times are the emulator's.
+      "${rt[@]}" "$airan" ru-emu "$vector" --out "dpdk:net_pcap0,tx_pcap=$pcap" --slots $slots "$@" \
         --report "$workdir/round_trip_$mode.json"
       "$airan" run "$vector" --input "pcap:$pcap" --slots $slots "$@"
     fi

@@ -1,8 +1,9 @@
 #pragma once
 /// eCPRI over UDP/IP (O-RAN.WG4.CUS 5.1.3: the eCPRI PDU is the UDP payload) as
-/// fronthaul packet source and sink, on Boost.Asio sockets. The source is
-/// non-blocking: receive_burst() takes what has arrived, waiting at most the
-/// poll timeout for the first datagram. No Boost header appears here.
+/// fronthaul packet source and sink, on Boost.Asio sockets (the source reads
+/// through the native handle, Linux recvmmsg() with kernel timestamps). The
+/// source is non-blocking: receive_burst() takes what has arrived, waiting at
+/// most the poll timeout for the first datagram. No Boost header appears here.
 
 #include "airan/io/ingest/packet_io.h"
 
@@ -36,8 +37,10 @@ public:
   explicit udp_source(const udp_source_config &config);
   ~udp_source() override;
 
-  /// Datagrams as eCPRI PDUs (packet_framing::ecpri), rx_time_ns from
-  /// CLOCK_REALTIME when read.
+  /// Datagrams as eCPRI PDUs (packet_framing::ecpri), read in one recvmmsg()
+  /// call; rx_time_ns is the kernel's receive time (SO_TIMESTAMPNS,
+  /// CLOCK_REALTIME), so that a reader delayed by its scheduler does not make
+  /// packets look late, or the read time where the kernel gives none.
   std::size_t receive_burst(std::span<rx_packet> out) noexcept override;
   /// A socket never ends.
   bool at_end() const noexcept override { return false; }
