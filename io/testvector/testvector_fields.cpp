@@ -98,9 +98,10 @@ std::vector<uint8_t> field_reader::bits(const std::string& name, std::size_t cou
   return values;
 }
 
-std::vector<int8_t> field_reader::int8s(const std::string& name, const std::vector<std::size_t>& expected)
+template <typename T>
+std::vector<T> field_reader::shaped(const std::string& name, const std::vector<std::size_t>& expected)
 {
-  std::vector<int8_t> values;
+  std::vector<T> values;
   std::vector<std::size_t> shape;
   if (auto s = f_.read_dataset(name, values, shape); !s) {
     keep(std::move(s));
@@ -113,19 +114,14 @@ std::vector<int8_t> field_reader::int8s(const std::string& name, const std::vect
   return values;
 }
 
+std::vector<int8_t> field_reader::int8s(const std::string& name, const std::vector<std::size_t>& expected)
+{
+  return shaped<int8_t>(name, expected);
+}
+
 std::vector<float> field_reader::floats(const std::string& name, const std::vector<std::size_t>& expected)
 {
-  std::vector<float> values;
-  std::vector<std::size_t> shape;
-  if (auto s = f_.read_dataset(name, values, shape); !s) {
-    keep(std::move(s));
-    return {};
-  }
-  if (auto s = check_shape(path(), name, shape, expected); !s) {
-    keep(std::move(s));
-    return {};
-  }
-  return values;
+  return shaped<float>(name, expected);
 }
 
 std::vector<cf_t> field_reader::complexes(const std::string& name, const std::vector<std::size_t>& expected)

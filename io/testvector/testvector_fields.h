@@ -61,6 +61,10 @@ public:
   std::optional<tv_reference<int8_t>> int8_reference(const std::string& name, const std::vector<std::size_t>& shape);
 
 private:
+  /// A dataset of exactly `expected` shape, read as T (int8_t or float); empty with the error kept otherwise.
+  template <typename T>
+  std::vector<T> shaped(const std::string& name, const std::vector<std::size_t>& expected);
+
   const hdf5_file& f_;
 };
 
