@@ -3,7 +3,7 @@
 /// - per_symbol: one call per OFDM symbol (3276 REs), each symbol with its own received values and channel
 ///   estimates (5 MB of input per slot with 2 layers);
 /// - shared_channel: one call for the 12 symbols, which share the channel estimates (constant channel over the
-///   slot): the per-RE solve is done once.
+///   slot): the per-RE solve is done once; *_receiver_layout as the PUSCH receiver makes that call.
 
 #include "airan/phy/pusch/equalizer.h"
 
@@ -103,17 +103,38 @@ void bm_per_symbol(benchmark::State& state, unsigned nof_layers, noise_model mod
   set_counters(state);
 }
 
-void bm_shared_channel(benchmark::State& state, unsigned nof_layers, noise_model model)
+/// receiver_layout: as the PUSCH receiver calls it on a slot with DM-RS on symbols 2 and 11: the 12 data symbols
+/// read in place from a 14-symbol grid [port][symbol][re] (symbol_index), a frequency offset's phase per symbol, and
+/// the layers interleaved in the output.
+void bm_shared_channel(benchmark::State& state, unsigned nof_layers, noise_model model, bool receiver_layout = false)
 {
+  constexpr unsigned      grid_symbols = 14;
   std::mt19937            rng(12);
-  const std::vector<cf_t> y = random_vector(std::size_t{nof_symbols} * nof_rx_ports * nof_re_symbol, rng);
+  const std::vector<cf_t> y = random_vector(std::size_t{grid_symbols} * nof_rx_ports * nof_re_symbol, rng);
   const std::vector<cf_t> h = random_vector(std::size_t{nof_rx_ports} * nof_layers * nof_re_symbol, rng);
   const std::vector<cf_t> covariance = make_covariance(rng);
   std::vector<cf_t>       x(std::size_t{nof_symbols} * nof_layers * nof_re_symbol);
   std::vector<float>      noise_var(std::size_t{nof_layers} * nof_re_symbol);
   equalizer               eq({nof_rx_ports, nof_layers, nof_re_symbol});
+  equalizer_input         in{nof_rx_ports, nof_layers, nof_re_symbol, nof_symbols,
+                     std::span(y).first(std::size_t{nof_symbols} * nof_rx_ports * nof_re_symbol), h};
+  std::vector<unsigned>   index;
+  std::vector<cf_t>       phase;
+  if (receiver_layout) {
+    for (unsigned l = 0; l != grid_symbols; ++l) {
+      if (l != 2 && l != 11) {
+        index.push_back(l);
+        phase.push_back(std::polar(1.0F, 0.01F * static_cast<float>(l)));
+      }
+    }
+    in.y               = y;
+    in.y_port_stride   = std::size_t{grid_symbols} * nof_re_symbol;
+    in.y_symbol_stride = nof_re_symbol;
+    in.symbol_index    = index;
+    in.symbol_phase    = phase;
+  }
   for (auto _ : state) {
-    equalize(eq, {x, noise_var}, {nof_rx_ports, nof_layers, nof_re_symbol, nof_symbols, y, h}, model, covariance);
+    equalize(eq, {x, noise_var, receiver_layout}, in, model, covariance);
     benchmark::DoNotOptimize(x.data());
     benchmark::DoNotOptimize(noise_var.data());
     benchmark::ClobberMemory();
@@ -131,6 +152,10 @@ BENCHMARK_CAPTURE(bm_per_symbol, irc_2layers, 2U, noise_model::irc)->Unit(benchm
 BENCHMARK_CAPTURE(bm_shared_channel, mmse_1layer, 1U, noise_model::white)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_shared_channel, mmse_2layers, 2U, noise_model::white)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_shared_channel, mmse_per_port_2layers, 2U, noise_model::per_port)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(bm_shared_channel, mmse_1layer_receiver_layout, 1U, noise_model::white, true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(bm_shared_channel, mmse_2layers_receiver_layout, 2U, noise_model::white, true)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_shared_channel, irc_1layer, 1U, noise_model::irc)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_shared_channel, irc_2layers, 2U, noise_model::irc)->Unit(benchmark::kMicrosecond);

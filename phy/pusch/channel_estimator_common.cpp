@@ -109,6 +109,14 @@ void channel_estimate::reshape(unsigned nof_rx_ports, unsigned nof_layers, unsig
   nof_covariance_groups_ = (nof_prb + covariance_nof_prb_ - 1) / covariance_nof_prb_;
   time_offset_s = 0.0F;
   cfo_hz.reset();
+  time_invariant_ = false;
+}
+
+void channel_estimate::set_symbol_phase(std::span<const cf_t> phase)
+{
+  assert(phase.empty() || phase.size() == nof_symbols_);
+  std::copy(phase.begin(), phase.end(), symbol_phase_.begin());
+  time_invariant_ = !phase.empty();
 }
 
 std::span<const cf_t> channel_estimate::channel(unsigned rx, unsigned layer, unsigned symbol) const
@@ -405,7 +413,7 @@ layer_pilots channel_estimator_base::despread(const call_setup& s, const channel
   return pilots;
 }
 
-void channel_estimator_base::interpolate(channel_estimate& out, const call_setup& s, const layer_pilots& pilots,
+bool channel_estimator_base::interpolate(channel_estimate& out, const call_setup& s, const layer_pilots& pilots,
                                          unsigned layer, const pusch_pdu& pdu) noexcept
 {
   // Time: linear between occasions, constant outside, then the frequency offset's phase at each symbol relative to
@@ -462,6 +470,7 @@ void channel_estimator_base::interpolate(channel_estimate& out, const call_setup
                   occasion_channel_.data() + std::size_t{w.second} * nof_subcarriers, nof_subcarriers);
     }
   }
+  return nof_interpolated == 1;
 }
 
 void channel_estimator_base::estimate(channel_estimate&         out,
@@ -485,10 +494,22 @@ void channel_estimator_base::estimate(channel_estimate&         out,
   estimate_noise(out, s, rx_grid, pdu, pattern);
 
   std::fill_n(signal_power_.begin(), s.nof_rx_ports, 0.0F);
+  bool time_invariant = true;
   for (unsigned j = 0; j < pattern.nof_layers; ++j) {
     layer_pilots pilots = despread(s, out, j, pattern);
     smooth(pilots);
-    interpolate(out, s, pilots, j, pdu);
+    time_invariant = interpolate(out, s, pilots, j, pdu) && time_invariant;
+  }
+  if (time_invariant) {
+    // Every symbol's channel is the one set of values times the frequency offset's rotation since the reference
+    // time (interpolate()): relative to symbol 0, the rotation over t_l - t_0.
+    std::array<cf_t, max_slot_symbols> phase{};
+    const double cfo_hz = out.cfo_hz.value_or(0.0F);
+    const double t0 = s.symbol_time_s[pdu.start_symbol];
+    for (unsigned l = 0; l < pdu.nof_symbols; ++l) {
+      phase[l] = polar(2.0 * std::numbers::pi * cfo_hz * (s.symbol_time_s[pdu.start_symbol + l] - t0));
+    }
+    out.set_symbol_phase(std::span(phase).first(pdu.nof_symbols));
   }
 
   // SNR of a data RE per rx port, clamped to [-40, 100] dB.

@@ -43,7 +43,6 @@ struct layer_pilots {
 /// Most CDM groups (configuration type 2) and DM-RS occasions (single-symbol, dmrs-AdditionalPosition 3).
 inline constexpr unsigned max_cdm_groups = 3;
 inline constexpr unsigned max_dmrs_occasions = 4;
-inline constexpr unsigned max_slot_symbols = 14;
 
 class channel_estimator_base : public channel_estimator {
 public:
@@ -121,8 +120,9 @@ private:
   /// CDM despreading of one layer into x_, with its noise variance and power per rx port.
   layer_pilots despread(const call_setup& s, const channel_estimate& out, unsigned layer,
                         const pusch_dmrs_pattern& pattern) noexcept;
-  /// Frequency and time interpolation of one smoothed layer into out.
-  void interpolate(channel_estimate& out, const call_setup& s, const layer_pilots& pilots, unsigned layer,
+  /// Frequency and time interpolation of one smoothed layer into out. Returns whether one set of values served every
+  /// symbol (up to the frequency offset's rotation): a single occasion, or the occasions made equal by smooth().
+  bool interpolate(channel_estimate& out, const call_setup& s, const layer_pilots& pilots, unsigned layer,
                    const pusch_pdu& pdu) noexcept;
 
   std::span<cf_t> u_row(const call_setup& s, unsigned dmrs_symbol, unsigned group, unsigned rx)

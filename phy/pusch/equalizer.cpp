@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstddef>
+#include <functional>
 #include <limits>
 #include <string>
 
@@ -40,10 +41,11 @@ std::size_t y_symbol_stride(const equalizer_input& in)
   return in.y_symbol_stride == 0 ? in.nof_rx_ports * y_port_stride(in) : in.y_symbol_stride;
 }
 
-/// Elements of y up to the last one addressed.
+/// Elements of y up to the last one addressed (symbol_index already checked).
 std::size_t y_span_end(const equalizer_input& in)
 {
-  return (in.nof_symbols - 1) * y_symbol_stride(in) + (in.nof_rx_ports - 1) * y_port_stride(in) + in.nof_re;
+  const std::size_t last = in.symbol_index.empty() ? in.nof_symbols - 1 : in.symbol_index.back();
+  return last * y_symbol_stride(in) + (in.nof_rx_ports - 1) * y_port_stride(in) + in.nof_re;
 }
 
 equalizer_kernel_args
@@ -61,6 +63,9 @@ kernel_args(const equalizer_output& out, const equalizer_input& in, std::vector<
   args.y_port_stride   = y_port_stride(in);
   args.y_symbol_stride = y_symbol_stride(in);
   args.h_stride        = in.h_stride == 0 ? in.nof_re : in.h_stride;
+  args.symbol_phase = in.symbol_phase.empty() ? nullptr : in.symbol_phase.data();
+  args.symbol_index = in.symbol_index.empty() ? nullptr : in.symbol_index.data();
+  args.interleaved  = out.interleaved;
   args.weights      = weights.data();
   args.allow_avx2   = allow_avx2;
   return args;
@@ -88,7 +93,8 @@ equalizer::equalizer(const equalizer_config& config) :
   rx_weight_(config.max_nof_rx_ports),
   group_whitening_(std::size_t{config.max_nof_re} * config.max_nof_rx_ports * (config.max_nof_rx_ports + 1) / 2),
   group_noise_level_(config.max_nof_re),
-  weights_(detail::equalizer_kernel_weights_size(config.max_nof_rx_ports, config.max_nof_layers, config.max_nof_re))
+  weights_(detail::equalizer_kernel_weights_size(config.max_nof_rx_ports, config.max_nof_layers) *
+           detail::equalizer_kernel_block_steps(config.max_nof_rx_ports, config.max_nof_layers))
 {
   assert(validate(config).is_ok());
 }
@@ -111,6 +117,18 @@ status equalizer::validate_sizes(const equalizer_output& out, const equalizer_in
   if (in.nof_symbols < 1 || in.nof_symbols > equalizer_max_nof_symbols) {
     return status::error("equalizer: nof_symbols " + std::to_string(in.nof_symbols) + " outside 1.." +
                          std::to_string(equalizer_max_nof_symbols));
+  }
+  if (!in.symbol_index.empty()) {
+    if (in.symbol_index.size() != in.nof_symbols) {
+      return size_error("symbol_index", in.symbol_index.size(), in.nof_symbols);
+    }
+    if (std::adjacent_find(in.symbol_index.begin(), in.symbol_index.end(), std::greater_equal<>()) !=
+        in.symbol_index.end()) {
+      return status::error("equalizer: symbol_index is not increasing");
+    }
+    if (in.y_port_stride == 0 && in.y_symbol_stride == 0) {
+      return status::error("equalizer: symbol_index needs row distances (y_port_stride, y_symbol_stride)");
+    }
   }
   const std::size_t n = in.nof_re;
   for (const std::size_t stride : {in.y_port_stride, in.y_symbol_stride, in.h_stride}) {
@@ -139,6 +157,9 @@ status equalizer::validate_sizes(const equalizer_output& out, const equalizer_in
   }
   if (out.noise_var.size() != in.nof_layers * n) {
     return size_error("noise_var", out.noise_var.size(), in.nof_layers * n);
+  }
+  if (!in.symbol_phase.empty() && in.symbol_phase.size() != in.nof_symbols) {
+    return size_error("symbol_phase", in.symbol_phase.size(), in.nof_symbols);
   }
   return status::ok();
 }

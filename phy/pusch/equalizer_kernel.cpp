@@ -8,9 +8,10 @@
 /// real), with a_k = sum_{i >= k} |[L^-1]_ik|^2 / D_i. A >= lambda I, so every pivot D_j >= lambda mathematically:
 /// raising the computed pivots to lambda only undoes rounding and keeps the factorisation defined for any input.
 ///
-/// A single symbol is equalised in one pass. With several symbols sharing the channel, a first pass computes per RE
-/// the combining weights W (x = W y, everything that depends on H and the noise only) and a second pass applies them
-/// to one or two symbols at a time, streaming through few arrays at a time.
+/// A single symbol is equalised in one pass. With several symbols sharing the channel (up to a common phase per
+/// symbol), the combining weights W (x = W y, everything that depends on H and the noise only) of a block of REs are
+/// computed first, then applied to every symbol of the block, one or two symbols at a time: the weights stay in the
+/// first-level cache and each row of y is read in sequence.
 ///
 /// The kernels are specialised for 1..4 layers and compiled twice: with 8-lane vectors for AVX2+FMA and with 4-lane
 /// vectors for baseline x86-64; the build matching the CPU is chosen at run time.
@@ -34,7 +35,8 @@ namespace {
 constexpr float min_bias = 1.0F / (1.0F + equalizer_noise_var_max);
 
 /// Where the REs of one step of one symbol are: for RE j of the step, y[rx * y_stride + j],
-/// h[(rx * V + k) * h_stride + j], x[k * out_stride + j] and noise_var[k * out_stride + j].
+/// h[(rx * V + k) * h_stride + j], x[k * out_stride + j] and noise_var[k * out_stride + j], or x[j * V + k] and
+/// noise_var[j * V + k] when interleaved.
 struct step_io {
   const cf_t* y;
   std::size_t y_stride;
@@ -43,7 +45,67 @@ struct step_io {
   cf_t*       x;
   float*      noise_var;
   std::size_t out_stride;
+  bool        interleaved;
 };
+
+/// Stores the V layers of one vector of REs: layer k of RE j at out[k * stride + j], or at out[j * V + k] when
+/// interleaved (T: cf_t with cvec<F> values, float with F values).
+template <typename F, unsigned V, typename T, typename Value>
+AIRAN_EQ_INLINE void store_layers(T* out, std::size_t stride, bool interleaved, const Value* values)
+{
+  constexpr unsigned L = lanes_of<F>;
+  if (V == 1 || !interleaved) {
+#pragma GCC unroll 4
+    for (unsigned k = 0; k != V; ++k) {
+      store<F>(out + k * stride, values[k]);
+    }
+    return;
+  }
+  if constexpr (V == 2) {
+    store_interleaved(out, values[0], values[1]);
+    return;
+  }
+  T layers[V][L];
+#pragma GCC unroll 4
+  for (unsigned k = 0; k != V; ++k) {
+    store<F>(layers[k], values[k]);
+  }
+#pragma GCC unroll 8
+  for (unsigned j = 0; j != L; ++j) {
+#pragma GCC unroll 4
+    for (unsigned k = 0; k != V; ++k) {
+      out[j * V + k] = layers[k][j];
+    }
+  }
+}
+
+/// Copies the first count REs of V layers held as rows of length L (the padded last step) to out, laid out as
+/// store_layers() does.
+template <unsigned L, unsigned V, typename T>
+void copy_tail(T* out, std::size_t stride, bool interleaved, const T (*rows)[L], std::size_t count)
+{
+  for (unsigned k = 0; k != V; ++k) {
+    for (std::size_t j = 0; j != count; ++j) {
+      out[interleaved ? j * V + k : k * stride + j] = rows[k][j];
+    }
+  }
+}
+
+/// x conj(phase) for a splatted phase.
+template <typename F>
+AIRAN_EQ_INLINE cvec<F> derotate(cvec<F> x, cvec<F> phase)
+{
+  return {x.re * phase.re + x.im * phase.im, x.im * phase.re - x.re * phase.im};
+}
+
+/// The phase of symbol l of the call, splatted; 1 without phases.
+template <typename F>
+AIRAN_EQ_INLINE cvec<F> symbol_phase_of(const equalizer_kernel_args& args, unsigned l)
+{
+  return args.symbol_phase == nullptr
+             ? cvec<F>{splat<F>(1.0F), splat<F>(0.0F)}
+             : cvec<F>{splat<F>(args.symbol_phase[l].real()), splat<F>(args.symbol_phase[l].imag())};
+}
 
 /// G = H^H R_n^-1 H: diagonal and strictly lower triangle.
 template <typename F, unsigned V>
@@ -266,15 +328,8 @@ AIRAN_EQ_INLINE void gather_whitening(lane_whitening<F>& w, const equalizer_kern
   }
 }
 
-/// Floats of the combining weights of one step: V x P complex vectors.
-template <typename F, unsigned V>
-constexpr std::size_t step_weights_size(unsigned nof_ports)
-{
-  return std::size_t{nof_ports} * V * 2 * lanes_of<F>;
-}
-
 /// One vector of REs. Fused (a single symbol): x and noise_var from y directly. Otherwise the combining weights
-/// W = D_bias^-1 A^-1 hw^H, with which x = W y for every symbol, go to weights (apply_weights uses them).
+/// W = D_bias^-1 A^-1 hw^H, with which x = W y for every symbol, go to weights (apply_step uses them).
 template <typename F, unsigned V, noise_whitening W, bool Fused>
 AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step_io& io, unsigned first,
                                    unsigned& group, float* weights)
@@ -352,15 +407,17 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
   if constexpr (Fused) {
     C x[V];
     s.solve(x, z);
+    const C phase = symbol_phase_of<F>(args, 0);
 #pragma GCC unroll 4
     for (unsigned k = 0; k != V; ++k) {
       // A non-finite result (from non-finite input) marks the RE as carrying no information.
       ok[k] = s.valid[k] & is_finite(x[k].re) & is_finite(x[k].im);
-      store<F>(io.x + k * io.out_stride, {select(ok[k], x[k].re, F{}), select(ok[k], x[k].im, F{})});
+      x[k]  = derotate(C{select(ok[k], x[k].re, F{}), select(ok[k], x[k].im, F{})}, phase);
     }
+    store_layers<F, V>(io.x, io.out_stride, io.interleaved, x);
   } else {
     // Column rx of W is the solution for z = conj(hw[rx]), W being linear in z; zero for the layers without
-    // information. Non-finite weights (from non-finite input) give non-finite x, which apply_weights catches.
+    // information. Non-finite weights (from non-finite input) give non-finite x, which clear_poisoned() catches.
     for (unsigned rx = 0; rx != ports; ++rx) {
       C column[V];
       C w[V];
@@ -383,56 +440,17 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
     }
   }
   const F max = splat<F>(equalizer_noise_var_max);
+  F       noise_var[V];
 #pragma GCC unroll 4
   for (unsigned k = 0; k != V; ++k) {
-    store<F>(io.noise_var + k * io.out_stride, select(ok[k] & (s.noise_var[k] < max), s.noise_var[k], max));
+    noise_var[k] = select(ok[k] & (s.noise_var[k] < max), s.noise_var[k], max);
   }
+  store_layers<F, V>(io.noise_var, io.out_stride, io.interleaved, noise_var);
 }
 
-/// All REs of the call, one step at a time: fused for a single symbol, otherwise the weights of every step.
-template <typename F, unsigned V, noise_whitening W, bool Fused>
-AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
-{
-  constexpr unsigned L     = lanes_of<F>;
-  const std::size_t  n     = args.nof_re;
-  const unsigned     ports = args.nof_rx_ports;
-  const std::size_t  full  = n - n % L;
-  const std::size_t  size  = step_weights_size<F, V>(ports);
-  unsigned           group = 0;
-  for (std::size_t first = 0; first != full; first += L) {
-    const step_io io{args.y + first, args.y_port_stride, args.h + first, args.h_stride,
-                     args.x + first,  args.noise_var + first, n};
-    equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(first), group, args.weights + first / L * size);
-  }
-  if (full == n) {
-    return;
-  }
-  // The last REs through zero-padded copies: the padding lanes compute a null channel and are discarded.
-  const std::size_t tail = n - full;
-  cf_t              y[kernel_max_nof_rx_ports][L];
-  cf_t              h[kernel_max_nof_rx_ports * kernel_max_nof_layers][L];
-  cf_t              x[kernel_max_nof_layers][L];
-  float             noise_var[kernel_max_nof_layers][L];
-  if constexpr (Fused) {
-    for (unsigned rx = 0; rx != ports; ++rx) {
-      std::fill(std::copy_n(args.y + rx * args.y_port_stride + full, tail, y[rx]), y[rx] + L, cf_t{});
-    }
-  }
-  for (unsigned row = 0; row != ports * V; ++row) {
-    std::fill(std::copy_n(args.h + row * args.h_stride + full, tail, h[row]), h[row] + L, cf_t{});
-  }
-  const step_io io{y[0], L, h[0], L, x[0], noise_var[0], L};
-  equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(full), group, args.weights + full / L * size);
-  for (unsigned k = 0; k != V; ++k) {
-    if constexpr (Fused) {
-      std::copy_n(x[k], tail, args.x + k * n + full);
-    }
-    std::copy_n(noise_var[k], tail, args.noise_var + k * n + full);
-  }
-}
-
-/// x_k = sum_rx W[rx][k] y_rx for the REs of one step of S symbols (y[s], x[s]), the weights loaded once for all;
-/// adds to poison[s] x * 0 summed over the layers of symbol s, which is NaN exactly where a result is not finite.
+/// x_k = sum_rx W[rx][k] y_rx for the REs of one step of S symbols (y[s], x[s]), the weights loaded once for all,
+/// times conj(phase[s]); adds to poison[s] x * 0 summed over the layers of symbol s, which is NaN exactly where a
+/// result is not finite.
 template <typename F, unsigned V, unsigned S>
 AIRAN_EQ_INLINE void apply_step(F*                 poison,
                                 const float*       weights,
@@ -440,6 +458,8 @@ AIRAN_EQ_INLINE void apply_step(F*                 poison,
                                 std::size_t        in_stride,
                                 cf_t* const*       x,
                                 std::size_t        out_stride,
+                                bool               interleaved,
+                                const cvec<F>*     phase,
                                 unsigned           ports)
 {
   cvec<F> acc[S][V] = {};
@@ -463,65 +483,116 @@ AIRAN_EQ_INLINE void apply_step(F*                 poison,
   for (unsigned s = 0; s != S; ++s) {
 #pragma GCC unroll 4
     for (unsigned k = 0; k != V; ++k) {
-      store<F>(x[s] + k * out_stride, acc[s][k]);
+      acc[s][k] = derotate(acc[s][k], phase[s]);
       poison[s] += acc[s][k].re * 0.0F + acc[s][k].im * 0.0F;
     }
+    store_layers<F, V>(x[s], out_stride, interleaved, acc[s]);
   }
 }
 
-/// x = W y on every RE of the S symbols from first_symbol on. Non-finite results are rare (non-finite input): found
-/// from the poison sums, they are zeroed afterwards and their REs marked as carrying no information.
-template <typename F, unsigned V, unsigned S>
-AIRAN_EQ_INLINE void apply_symbols(const equalizer_kernel_args& args, unsigned first_symbol)
+/// Where each symbol of a call with several symbols is: the start of its rows of y and of its x, its phase, and the
+/// poison sum of apply_step.
+template <typename F>
+struct call_symbols {
+  const cf_t* y[kernel_max_nof_symbols];
+  cf_t*       x[kernel_max_nof_symbols];
+  cvec<F>     phase[kernel_max_nof_symbols];
+  F           poison[kernel_max_nof_symbols];
+
+  AIRAN_EQ_INLINE call_symbols(const equalizer_kernel_args& args, unsigned nof_layers)
+  {
+    for (unsigned l = 0; l != args.nof_symbols; ++l) {
+      const std::size_t index = args.symbol_index == nullptr ? l : args.symbol_index[l];
+      y[l]                    = args.y + index * args.y_symbol_stride;
+      x[l]                    = args.x + std::size_t{l} * nof_layers * args.nof_re;
+      phase[l]                = symbol_phase_of<F>(args, l);
+      poison[l]               = F{};
+    }
+  }
+};
+
+/// x = W y for the REs of nof_steps full steps from RE first on, in every symbol, a symbol's rows read in sequence:
+/// two symbols at a time for one and two layers (each weight read once for both, the accumulators of both still in
+/// registers), one at a time otherwise. weights: those of the steps, one after the other.
+template <typename F, unsigned V>
+AIRAN_EQ_INLINE void apply_block_to_symbols(const equalizer_kernel_args& args, call_symbols<F>& c, std::size_t first,
+                                            unsigned nof_steps, const float* weights)
 {
-  constexpr unsigned L     = lanes_of<F>;
-  const std::size_t  n     = args.nof_re;
-  const unsigned     ports = args.nof_rx_ports;
-  const std::size_t  full  = n - n % L;
-  const std::size_t  size  = step_weights_size<F, V>(ports);
-  const cf_t*        y[S];
-  cf_t*              x[S];
-  F                  poison[S] = {};
-  for (unsigned s = 0; s != S; ++s) {
-    y[s] = args.y + (first_symbol + s) * args.y_symbol_stride;
-    x[s] = args.x + std::size_t{first_symbol + s} * V * n;
-  }
-  for (std::size_t first = 0; first != full; first += L) {
-    const cf_t* ys[S];
-    cf_t*       xs[S];
-    for (unsigned s = 0; s != S; ++s) {
-      ys[s] = y[s] + first;
-      xs[s] = x[s] + first;
+  constexpr unsigned L        = lanes_of<F>;
+  constexpr unsigned S        = V <= 2 ? 2 : 1;
+  const std::size_t  re_scale = args.interleaved ? V : 1;
+  const std::size_t  size     = equalizer_kernel_weights_size(args.nof_rx_ports, V);
+  // Pointers, phases and poison sums in locals: the stores to x cannot alias them.
+  auto apply_symbols = [&]<unsigned N>(unsigned from) {
+    const cf_t* y[N];
+    cf_t*       x[N];
+    cvec<F>     phase[N];
+    F           poison[N];
+    for (unsigned s = 0; s != N; ++s) {
+      y[s]      = c.y[from + s] + first;
+      x[s]      = c.x[from + s] + first * re_scale;
+      phase[s]  = c.phase[from + s];
+      poison[s] = c.poison[from + s];
     }
-    apply_step<F, V, S>(poison, args.weights + first / L * size, ys, args.y_port_stride, xs, n, ports);
-  }
-  if (full != n) {
-    const std::size_t tail = n - full;
-    cf_t              y_pad[S][kernel_max_nof_rx_ports][L];
-    cf_t              x_pad[S][kernel_max_nof_layers][L];
-    const cf_t*       ys[S];
-    cf_t*             xs[S];
-    for (unsigned s = 0; s != S; ++s) {
-      for (unsigned rx = 0; rx != ports; ++rx) {
-        std::fill(std::copy_n(y[s] + rx * args.y_port_stride + full, tail, y_pad[s][rx]), y_pad[s][rx] + L, cf_t{});
+    for (unsigned step = 0; step != nof_steps; ++step) {
+      const std::size_t offset = std::size_t{step} * L;
+      const cf_t*       ys[N];
+      cf_t*             xs[N];
+      for (unsigned s = 0; s != N; ++s) {
+        ys[s] = y[s] + offset;
+        xs[s] = x[s] + offset * re_scale;
       }
-      ys[s] = y_pad[s][0];
-      xs[s] = x_pad[s][0];
+      apply_step<F, V, N>(poison, weights + step * size, ys, args.y_port_stride, xs, args.nof_re, args.interleaved,
+                          phase, args.nof_rx_ports);
     }
-    apply_step<F, V, S>(poison, args.weights + full / L * size, ys, L, xs, L, ports);
-    for (unsigned s = 0; s != S; ++s) {
-      for (unsigned k = 0; k != V; ++k) {
-        std::copy_n(x_pad[s][k], tail, x[s] + k * n + full);
-      }
+    for (unsigned s = 0; s != N; ++s) {
+      c.poison[from + s] = poison[s];
     }
+  };
+  unsigned l = 0;
+  for (; l + S <= args.nof_symbols; l += S) {
+    apply_symbols.template operator()<S>(l);
   }
-  for (unsigned s = 0; s != S; ++s) {
+  for (; l != args.nof_symbols; ++l) {
+    apply_symbols.template operator()<1>(l);
+  }
+}
+
+/// x = W y for the last REs (from full on, fewer than a vector) of every symbol, through zero-padded copies.
+template <typename F, unsigned V>
+AIRAN_EQ_INLINE void apply_tail_to_symbols(const equalizer_kernel_args& args, call_symbols<F>& c, std::size_t full,
+                                           const float* weights)
+{
+  constexpr unsigned L        = lanes_of<F>;
+  const std::size_t  tail     = args.nof_re - full;
+  const std::size_t  re_scale = args.interleaved ? V : 1;
+  for (unsigned l = 0; l != args.nof_symbols; ++l) {
+    cf_t y_pad[kernel_max_nof_rx_ports][L];
+    cf_t x_pad[kernel_max_nof_layers][L];
+    for (unsigned rx = 0; rx != args.nof_rx_ports; ++rx) {
+      const cf_t* row = c.y[l] + rx * args.y_port_stride + full;
+      std::fill(std::copy_n(row, tail, y_pad[rx]), y_pad[rx] + L, cf_t{});
+    }
+    const cf_t* ys[1] = {y_pad[0]};
+    cf_t*       xs[1] = {x_pad[0]};
+    apply_step<F, V, 1>(c.poison + l, weights, ys, L, xs, L, false, c.phase + l, args.nof_rx_ports);
+    copy_tail<L, V>(c.x[l] + full * re_scale, args.nof_re, args.interleaved, x_pad, tail);
+  }
+}
+
+/// Non-finite results are rare (non-finite input): found from the poison sums, they are zeroed and their REs marked
+/// as carrying no information.
+template <typename F, unsigned V>
+AIRAN_EQ_INLINE void clear_poisoned(const equalizer_kernel_args& args, const call_symbols<F>& c)
+{
+  constexpr unsigned L = lanes_of<F>;
+  for (unsigned l = 0; l != args.nof_symbols; ++l) {
     float lane_poison[L];
-    std::memcpy(lane_poison, &poison[s], sizeof(lane_poison));
+    std::memcpy(lane_poison, &c.poison[l], sizeof(lane_poison));
     if (std::any_of(lane_poison, lane_poison + L, [](float p) { return p != 0.0F; })) {
-      for (std::size_t i = 0; i != V * n; ++i) {
-        if (!std::isfinite(x[s][i].real()) || !std::isfinite(x[s][i].imag())) {
-          x[s][i]           = {};
+      for (std::size_t i = 0; i != V * args.nof_re; ++i) {
+        if (!std::isfinite(c.x[l][i].real()) || !std::isfinite(c.x[l][i].imag())) {
+          c.x[l][i]         = {};
           args.noise_var[i] = equalizer_noise_var_max;
         }
       }
@@ -529,18 +600,67 @@ AIRAN_EQ_INLINE void apply_symbols(const equalizer_kernel_args& args, unsigned f
   }
 }
 
-/// Second pass with several symbols: x = W y, two symbols at a time for one and two layers (each weight read once
-/// for both, the accumulators of both still in registers), one at a time otherwise.
-template <typename F, unsigned V>
-AIRAN_EQ_INLINE void apply_weights(const equalizer_kernel_args& args)
+/// All REs of the call, one step at a time. Fused (a single symbol): x and noise_var of each step directly. Otherwise
+/// each step's weights, then x = W y for that step in every symbol while the weights are in the first-level cache.
+template <typename F, unsigned V, noise_whitening W, bool Fused>
+AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
 {
-  constexpr unsigned S      = V <= 2 ? 2 : 1;
-  unsigned           symbol = 0;
-  for (; symbol + S <= args.nof_symbols; symbol += S) {
-    apply_symbols<F, V, S>(args, symbol);
+  constexpr unsigned L     = lanes_of<F>;
+  const std::size_t  n     = args.nof_re;
+  const unsigned     ports = args.nof_rx_ports;
+  const std::size_t  full  = n - n % L;
+  unsigned           group = 0;
+  // Offset of RE j in x and noise_var (of the first symbol).
+  const std::size_t re_scale = args.interleaved ? V : 1;
+  call_symbols<F>   symbols(args, V);
+  // Several symbols: the weights of a block of steps, then x of the block in every symbol.
+  const std::size_t size       = equalizer_kernel_weights_size(ports, V);
+  const unsigned    block      = Fused ? 1 : equalizer_kernel_block_steps(ports, V);
+  for (std::size_t block_first = 0; block_first != full;) {
+    const auto nof_steps = static_cast<unsigned>(std::min<std::size_t>(block, (full - block_first) / L));
+    for (unsigned step = 0; step != nof_steps; ++step) {
+      const std::size_t first = block_first + std::size_t{step} * L;
+      const step_io     io{args.y + first,
+                       args.y_port_stride,
+                       args.h + first,
+                       args.h_stride,
+                       args.x + first * re_scale,
+                       args.noise_var + first * re_scale,
+                       n,
+                       args.interleaved};
+      equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(first), group, args.weights + step * size);
+    }
+    if constexpr (!Fused) {
+      apply_block_to_symbols<F, V>(args, symbols, block_first, nof_steps, args.weights);
+    }
+    block_first += std::size_t{nof_steps} * L;
   }
-  for (; symbol != args.nof_symbols; ++symbol) {
-    apply_symbols<F, V, 1>(args, symbol);
+  if (full != n) {
+    // The last REs through zero-padded copies: the padding lanes compute a null channel and are discarded.
+    const std::size_t tail = n - full;
+    cf_t              y[kernel_max_nof_rx_ports][L];
+    cf_t              h[kernel_max_nof_rx_ports * kernel_max_nof_layers][L];
+    cf_t              x[kernel_max_nof_layers][L];
+    float             noise_var[kernel_max_nof_layers][L];
+    if constexpr (Fused) {
+      for (unsigned rx = 0; rx != ports; ++rx) {
+        std::fill(std::copy_n(args.y + rx * args.y_port_stride + full, tail, y[rx]), y[rx] + L, cf_t{});
+      }
+    }
+    for (unsigned row = 0; row != ports * V; ++row) {
+      std::fill(std::copy_n(args.h + row * args.h_stride + full, tail, h[row]), h[row] + L, cf_t{});
+    }
+    const step_io io{y[0], L, h[0], L, x[0], noise_var[0], L, false};
+    equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(full), group, args.weights);
+    if constexpr (Fused) {
+      copy_tail<L, V>(args.x + full * re_scale, n, args.interleaved, x, tail);
+    } else {
+      apply_tail_to_symbols<F, V>(args, symbols, full, args.weights);
+    }
+    copy_tail<L, V>(args.noise_var + full * re_scale, n, args.interleaved, noise_var, tail);
+  }
+  if constexpr (!Fused) {
+    clear_poisoned<F, V>(args, symbols);
   }
 }
 
@@ -551,7 +671,6 @@ AIRAN_EQ_INLINE void equalize_all(const equalizer_kernel_args& args)
     equalize_steps<F, V, W, true>(args);
   } else {
     equalize_steps<F, V, W, false>(args);
-    apply_weights<F, V>(args);
   }
 }
 

@@ -45,8 +45,14 @@ struct equalizer_kernel_args {
   const cf_t*  group_whitening;
   const float* group_noise_level;
   unsigned     group_nof_re;
-  /// nof_symbols > 1: room for the combining weights, equalizer_kernel_weights_size(nof_rx_ports, nof_layers,
-  /// nof_re) floats.
+  /// Null, or nof_symbols unit-modulus phases: x of symbol l is multiplied by conj(symbol_phase[l]).
+  const cf_t* symbol_phase;
+  /// Null, or nof_symbols indices: symbol l of y starts at y + symbol_index[l] * y_symbol_stride.
+  const unsigned* symbol_index;
+  /// x[symbol][re][layer] and noise_var[re][layer] instead of x[symbol][layer][re] and noise_var[layer][re].
+  bool interleaved;
+  /// nof_symbols > 1: room for the combining weights of a block of steps, equalizer_kernel_block_steps() times
+  /// equalizer_kernel_weights_size() floats.
   float* weights;
   /// Run the AVX2+FMA build where the CPU has it (otherwise the baseline build).
   bool allow_avx2;
@@ -60,10 +66,19 @@ constexpr unsigned kernel_max_nof_rx_ports = 16;
 constexpr unsigned kernel_max_nof_layers   = 4;
 constexpr unsigned kernel_max_nof_symbols  = 14;
 
-/// Floats of combining weights a call with several symbols needs.
-constexpr std::size_t equalizer_kernel_weights_size(unsigned nof_rx_ports, unsigned nof_layers, unsigned nof_re)
+/// Floats of the combining weights of one step (8 REs) of a call with several symbols: V x P complex vectors.
+constexpr std::size_t equalizer_kernel_weights_size(unsigned nof_rx_ports, unsigned nof_layers)
 {
-  return (std::size_t{nof_re} + 7) / 8 * nof_rx_ports * nof_layers * 2 * 8;
+  return std::size_t{nof_rx_ports} * nof_layers * 2 * 8;
+}
+
+/// Steps whose weights a call with several symbols computes before applying them to every symbol: as many as fit
+/// 16 kB (half a first-level data cache), so that the weights are still there while each symbol's rows of y are
+/// read in sequence (32 steps, 256 REs, for 2 layers and 4 ports).
+constexpr unsigned equalizer_kernel_block_steps(unsigned nof_rx_ports, unsigned nof_layers)
+{
+  const std::size_t bytes = equalizer_kernel_weights_size(nof_rx_ports, nof_layers) * sizeof(float);
+  return bytes >= 16384 ? 1U : static_cast<unsigned>(16384 / bytes);
 }
 
 /// Runs the per-RE MMSE solve on all REs of args.

@@ -118,6 +118,59 @@ AIRAN_EQ_INLINE void store<v4f>(float* p, v4f x)
   std::memcpy(p, &x, sizeof(x));
 }
 
+/// Stores two vectors one after the other (each on its own: a memcpy of an array of vectors goes through the stack).
+template <typename F>
+AIRAN_EQ_INLINE void store_vectors(float* p, F first, F second)
+{
+  std::memcpy(p, &first, sizeof(F));
+  std::memcpy(p + lanes_of<F>, &second, sizeof(F));
+}
+
+/// Two layers' values of the REs of a vector, interleaved by RE: p[2 j] = a_j, p[2 j + 1] = b_j.
+AIRAN_EQ_INLINE void store_interleaved(cf_t* p, cvec<v8f> a, cvec<v8f> b)
+{
+  // Each RE's four floats (a.re, a.im, b.re, b.im) by a 4 x 4 transpose within each 128-bit lane: lane 0 holds REs
+  // 0 1 4 5, lane 1 REs 2 3 6 7, so t0 = (RE 0 | RE 2), t1 = (1 | 3), t2 = (4 | 6), t3 = (5 | 7); then the halves are
+  // paired across lanes.
+  const v8f re_lo = __builtin_shuffle(a.re, b.re, v8i{0, 8, 1, 9, 4, 12, 5, 13});
+  const v8f re_hi = __builtin_shuffle(a.re, b.re, v8i{2, 10, 3, 11, 6, 14, 7, 15});
+  const v8f im_lo = __builtin_shuffle(a.im, b.im, v8i{0, 8, 1, 9, 4, 12, 5, 13});
+  const v8f im_hi = __builtin_shuffle(a.im, b.im, v8i{2, 10, 3, 11, 6, 14, 7, 15});
+  // re_lo: a.re0 b.re0 a.re1 b.re1 | a.re2 b.re2 a.re3 b.re3; im_lo alike.
+  const v8f t0 = __builtin_shuffle(re_lo, im_lo, v8i{0, 8, 1, 9, 4, 12, 5, 13});
+  const v8f t1 = __builtin_shuffle(re_lo, im_lo, v8i{2, 10, 3, 11, 6, 14, 7, 15});
+  const v8f t2 = __builtin_shuffle(re_hi, im_hi, v8i{0, 8, 1, 9, 4, 12, 5, 13});
+  const v8f t3 = __builtin_shuffle(re_hi, im_hi, v8i{2, 10, 3, 11, 6, 14, 7, 15});
+  store_vectors(reinterpret_cast<float*>(p), __builtin_shuffle(t0, t1, v8i{0, 1, 2, 3, 8, 9, 10, 11}),
+                __builtin_shuffle(t0, t1, v8i{4, 5, 6, 7, 12, 13, 14, 15}));
+  store_vectors(reinterpret_cast<float*>(p + 8), __builtin_shuffle(t2, t3, v8i{0, 1, 2, 3, 8, 9, 10, 11}),
+                __builtin_shuffle(t2, t3, v8i{4, 5, 6, 7, 12, 13, 14, 15}));
+}
+
+AIRAN_EQ_INLINE void store_interleaved(cf_t* p, cvec<v4f> a, cvec<v4f> b)
+{
+  const v4f a_lo = __builtin_shuffle(a.re, a.im, v4i{0, 4, 1, 5});
+  const v4f a_hi = __builtin_shuffle(a.re, a.im, v4i{2, 6, 3, 7});
+  const v4f b_lo = __builtin_shuffle(b.re, b.im, v4i{0, 4, 1, 5});
+  const v4f b_hi = __builtin_shuffle(b.re, b.im, v4i{2, 6, 3, 7});
+  store_vectors(reinterpret_cast<float*>(p), __builtin_shuffle(a_lo, b_lo, v4i{0, 1, 4, 5}),
+                __builtin_shuffle(a_lo, b_lo, v4i{2, 3, 6, 7}));
+  store_vectors(reinterpret_cast<float*>(p + 4), __builtin_shuffle(a_hi, b_hi, v4i{0, 1, 4, 5}),
+                __builtin_shuffle(a_hi, b_hi, v4i{2, 3, 6, 7}));
+}
+
+AIRAN_EQ_INLINE void store_interleaved(float* p, v8f a, v8f b)
+{
+  // Lane order 0 1 4 5 2 3 6 7: the in-lane unpacks give REs 0..3, then 4..7, in order.
+  store_vectors(p, __builtin_shuffle(a, b, v8i{0, 8, 1, 9, 4, 12, 5, 13}),
+                __builtin_shuffle(a, b, v8i{2, 10, 3, 11, 6, 14, 7, 15}));
+}
+
+AIRAN_EQ_INLINE void store_interleaved(float* p, v4f a, v4f b)
+{
+  store_vectors(p, __builtin_shuffle(a, b, v4i{0, 4, 1, 5}), __builtin_shuffle(a, b, v4i{2, 6, 3, 7}));
+}
+
 template <typename F>
 AIRAN_EQ_INLINE cvec<F> operator*(F s, cvec<F> a)
 {

@@ -64,7 +64,6 @@ struct pusch_receiver::impl {
     subcarriers.resize(max_re);
     y.resize(cfg.max_nof_rx_ports * max_re);
     h.resize(std::size_t{cfg.max_nof_rx_ports} * cfg.max_nof_layers * max_re);
-    x.resize(cfg.max_nof_layers * max_re);
     x_noise_var.resize(cfg.max_nof_layers * max_re);
     const std::size_t max_codeword_symbols = max_symbols * max_re * cfg.max_nof_layers;
     symbols.resize(max_codeword_symbols);
@@ -93,68 +92,104 @@ struct pusch_receiver::impl {
   }
 
   /// Equalizes the data REs of every allocated symbol into the codeword's symbol order (layer mapping of TS 38.211
-  /// 6.3.1.3 inverted: symbol i of the codeword is on layer i mod v). Returns the number of codeword symbols.
+  /// 6.3.1.3 inverted: symbol i of the codeword is on layer i mod v). Returns the number of codeword symbols. With a
+  /// time-invariant estimate (channel_estimate::symbol_phase()), the symbols that carry data on every subcarrier are
+  /// equalized in runs, up to the next symbol that carries data on only some subcarriers; each run is one equalizer
+  /// call, which solves once per RE for all its symbols.
   unsigned equalize(const_grid_view grid, const pusch_pdu& pdu, const pusch_dmrs_pattern& pattern,
                     unsigned nof_rx_ports)
   {
+    const bool time_invariant = !estimate.symbol_phase().empty();
+    const unsigned end = pdu.start_symbol + pdu.nof_symbols;
+    unsigned written = 0;
+    std::array<unsigned, max_slot_symbols> run{};
+    unsigned run_length = 0;
+    auto flush = [&] {
+      if (run_length > 0) {
+        written += equalize_symbols(grid, pdu, 0xfff, std::span(run).first(run_length), nof_rx_ports, written);
+        run_length = 0;
+      }
+    };
+    for (unsigned l = pdu.start_symbol; l < end; ++l) {
+      const uint16_t re_mask = pattern.data_re_mask(l);
+      if (re_mask == 0xfff && time_invariant) {
+        run[run_length++] = l;
+      } else if (re_mask != 0) {
+        flush();
+        const unsigned single[] = {l};
+        written += equalize_symbols(grid, pdu, re_mask, single, nof_rx_ports, written);
+      }
+    }
+    flush();
+    return written;
+  }
+
+  /// Equalizes the data REs in re_mask of the given symbols (several: all subcarriers, time-invariant estimate) into
+  /// the codeword's symbols from index written on; returns the number of codeword symbols.
+  unsigned equalize_symbols(const_grid_view grid, const pusch_pdu& pdu, uint16_t re_mask,
+                            std::span<const unsigned> symbol_list, unsigned nof_rx_ports, unsigned written)
+  {
     const unsigned v = pdu.nof_layers;
+    const auto nof_symbols = static_cast<unsigned>(symbol_list.size());
+    const unsigned l = symbol_list[0];
     const unsigned first_sc = 12 * pdu.prb_start;
     const std::size_t grid_port_stride = std::size_t{grid.nof_symbols} * grid.nof_subcarriers;
     const std::size_t channel_stride = std::size_t{estimate.nof_symbols()} * estimate.nof_subcarriers();
-    unsigned written = 0;
-    for (unsigned l = pdu.start_symbol; l < pdu.start_symbol + pdu.nof_symbols; ++l) {
-      const uint16_t re_mask = pattern.data_re_mask(l);
-      if (re_mask == 0) {
-        continue;
-      }
-      equalizer_input in{nof_rx_ports, v, 0, 1, {}, {}};
-      if (re_mask == 0xfff) {
-        // Every subcarrier of the allocation carries data: the grid and the estimate are read in place.
-        in.nof_re = 12 * pdu.nof_prb;
-        in.y = {grid.symbol(0, l).data() + first_sc, (nof_rx_ports - 1) * grid_port_stride + in.nof_re};
-        in.y_port_stride = grid_port_stride;
-        in.h = {estimate.channel(0, 0, l - pdu.start_symbol).data(),
-                (std::size_t{nof_rx_ports} * v - 1) * channel_stride + in.nof_re};
-        in.h_stride = channel_stride;
-      } else {
-        in.nof_re = gather(grid, pdu, re_mask, l, nof_rx_ports);
-        in.y = std::span<const cf_t>(y).first(std::size_t{nof_rx_ports} * in.nof_re);
-        in.h = std::span<const cf_t>(h).first(std::size_t{nof_rx_ports} * v * in.nof_re);
-      }
-      const unsigned nof_re = in.nof_re;
-      // One layer: straight into the codeword's symbols; several: through x, then interleaved.
-      const equalizer_output out =
-          v == 1 ? equalizer_output{std::span(symbols).subspan(written, nof_re),
-                                    std::span(symbol_noise_var).subspan(written, nof_re)}
-                 : equalizer_output{std::span(x).first(std::size_t{v} * nof_re),
-                                    std::span(x_noise_var).first(std::size_t{v} * nof_re)};
-      if (config.equalizer == equalizer_kind::mmse_irc) {
-        eq.equalize_mmse_irc(out, in, std::span<const cf_t>(covariance).first(std::size_t{nof_rx_ports} * nof_rx_ports),
-                             nof_re);
-      } else {
-        eq.equalize_mmse(out, in, std::span<const float>(noise_var).first(nof_rx_ports));
-      }
-      if (pdu.transform_precoding) {
-        // TS 38.211 6.3.1.4 inverted (one layer): the IDFT spreads each RE's noise over the symbol.
-        tp.deprecode(out.x);
-        const float mean = std::accumulate(out.noise_var.begin(), out.noise_var.end(), 0.0f) / nof_re;
-        std::fill(out.noise_var.begin(), out.noise_var.end(), mean);
-      }
-      if (v > 1) {
-        for (unsigned layer = 0; layer < v; ++layer) {
-          const cf_t* xl = x.data() + std::size_t{layer} * nof_re;
-          const float* nl = x_noise_var.data() + std::size_t{layer} * nof_re;
-          cf_t* sd = symbols.data() + written + layer;
-          float* nd = symbol_noise_var.data() + written + layer;
-          for (unsigned re = 0; re < nof_re; ++re) {
-            sd[std::size_t{re} * v] = xl[re];
-            nd[std::size_t{re} * v] = nl[re];
-          }
+    equalizer_input in{nof_rx_ports, v, 0, nof_symbols, {}, {}};
+    std::array<unsigned, max_slot_symbols> index{};
+    std::array<cf_t, max_slot_symbols> phase{};
+    if (re_mask == 0xfff) {
+      // Every subcarrier of the allocation carries data: the grid and the estimate are read in place. Several
+      // symbols use the channel of the allocation's first symbol and their phases relative to it.
+      const unsigned channel_symbol = nof_symbols > 1 ? 0 : l - pdu.start_symbol;
+      in.nof_re = 12 * pdu.nof_prb;
+      in.y = {grid.symbol(0, l).data() + first_sc,
+              (symbol_list.back() - l) * std::size_t{grid.nof_subcarriers} + (nof_rx_ports - 1) * grid_port_stride +
+                  in.nof_re};
+      in.y_port_stride = grid_port_stride;
+      in.y_symbol_stride = grid.nof_subcarriers;
+      in.h = {estimate.channel(0, 0, channel_symbol).data(),
+              (std::size_t{nof_rx_ports} * v - 1) * channel_stride + in.nof_re};
+      in.h_stride = channel_stride;
+      if (nof_symbols > 1) {
+        for (unsigned i = 0; i < nof_symbols; ++i) {
+          index[i] = symbol_list[i] - l;
+          phase[i] = estimate.symbol_phase()[symbol_list[i] - pdu.start_symbol];
         }
+        in.symbol_index = std::span(index).first(nof_symbols);
+        in.symbol_phase = std::span(phase).first(nof_symbols);
       }
-      written += v * nof_re;
+    } else {
+      in.nof_re = gather(grid, pdu, re_mask, l, nof_rx_ports);
+      in.y = std::span<const cf_t>(y).first(std::size_t{nof_rx_ports} * in.nof_re);
+      in.h = std::span<const cf_t>(h).first(std::size_t{nof_rx_ports} * v * in.nof_re);
     }
-    return written;
+    const std::size_t per_symbol = std::size_t{v} * in.nof_re;
+    // Straight into the codeword's symbols; the noise variances shared by several symbols go through x_noise_var.
+    const auto re_noise_var = nof_symbols == 1 ? std::span(symbol_noise_var).subspan(written, per_symbol)
+                                               : std::span(x_noise_var).first(per_symbol);
+    const equalizer_output out{std::span(symbols).subspan(written, nof_symbols * per_symbol), re_noise_var, true};
+    if (config.equalizer == equalizer_kind::mmse_irc) {
+      eq.equalize_mmse_irc(out, in, std::span<const cf_t>(covariance).first(std::size_t{nof_rx_ports} * nof_rx_ports),
+                           in.nof_re);
+    } else {
+      eq.equalize_mmse(out, in, std::span<const float>(noise_var).first(nof_rx_ports));
+    }
+    if (pdu.transform_precoding) {
+      // TS 38.211 6.3.1.4 inverted (one layer): the IDFT spreads each RE's noise over the symbol.
+      for (unsigned i = 0; i < nof_symbols; ++i) {
+        tp.deprecode(out.x.subspan(i * per_symbol, per_symbol));
+      }
+      const float mean =
+          std::accumulate(re_noise_var.begin(), re_noise_var.end(), 0.0f) / static_cast<float>(in.nof_re);
+      std::fill(re_noise_var.begin(), re_noise_var.end(), mean);
+    }
+    if (nof_symbols > 1) {
+      for (unsigned i = 0; i < nof_symbols; ++i) {
+        std::copy(re_noise_var.begin(), re_noise_var.end(), symbol_noise_var.begin() + written + i * per_symbol);
+      }
+    }
+    return static_cast<unsigned>(nof_symbols * per_symbol);
   }
 
   /// Copies the REs of symbol l in re_mask and their channel estimates into y and h (the equaliser's packed layout);
@@ -233,7 +268,7 @@ struct pusch_receiver::impl {
   std::vector<uint16_t> subcarriers;
   std::vector<cf_t> y;
   std::vector<cf_t> h;
-  std::vector<cf_t> x;
+  /// Noise variances of the REs of a run of symbols (equalize_run()).
   std::vector<float> x_noise_var;
   std::vector<cf_t> symbols;
   std::vector<float> symbol_noise_var;

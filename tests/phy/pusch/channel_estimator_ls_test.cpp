@@ -183,3 +183,51 @@ TEST_CASE("LS smoothing: the bias on a frequency-selective channel is the window
     }
   }
 }
+
+TEST_CASE("LS smoothing: an estimate constant in time carries its symbol phases, an interpolated one none")
+{
+  // A static channel with a 300 Hz frequency offset, two layers: averaged over the occasions, every symbol's channel
+  // is the first symbol's turned by the offset's phase since then.
+  std::mt19937 rng(24);
+  pusch_pdu pdu = test_pdu(24);
+  pdu.nof_layers = 2;
+  pdu.nof_antenna_ports = 2;
+  const test_link l = transmit(pdu, 4, rng);
+  test_channel h = flat_channel(4, 2, rng);
+  h.cfo_hz = 300.0;
+  const auto y = receive(l, h, 0.001, rng);
+  const channel_estimate averaged = estimate_with(channel_estimator_kind::ls_linear, l, y);
+  REQUIRE(averaged.cfo_hz.has_value());
+  const auto phase = averaged.symbol_phase();
+  REQUIRE(phase.size() == averaged.nof_symbols());
+  double worst = 0.0;
+  for (unsigned sym = 0; sym < averaged.nof_symbols(); ++sym) {
+    CHECK(std::abs(std::abs(phase[sym]) - 1.0F) < 1e-6F);
+    // The phase is the estimated offset's rotation over the time between the symbols.
+    const double elapsed = useful_start_s(l.carrier.numerology, pdu.slot, pdu.start_symbol + sym) -
+                           useful_start_s(l.carrier.numerology, pdu.slot, pdu.start_symbol);
+    CHECK(std::abs(std::arg(phase[sym]) - std::remainder(2 * pi * *averaged.cfo_hz * elapsed, 2 * pi)) < 1e-5);
+    for (unsigned r = 0; r < 4; ++r) {
+      for (unsigned j = 0; j < 2; ++j) {
+        const auto first = averaged.channel(r, j, 0);
+        const auto other = averaged.channel(r, j, sym);
+        for (unsigned k = 0; k < first.size(); ++k) {
+          worst = std::max(worst, double{std::abs(other[k] - phase[sym] * first[k]) / std::abs(first[k])});
+        }
+      }
+    }
+  }
+  CHECK(worst < 1e-5);
+  // Interpolated in time: the symbols' channels differ by more than a phase, and the estimate says so.
+  const channel_estimate interpolated =
+      estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, ls_time_mode::interpolate));
+  CHECK(interpolated.symbol_phase().empty());
+  // One occasion: nothing to interpolate, with every method.
+  pdu.dmrs.additional_position = 0;
+  const test_link single = transmit(pdu, 4, rng);
+  const auto y_single = receive(single, h, 0.001, rng);
+  for (const auto kind : {channel_estimator_kind::ls_linear, channel_estimator_kind::dft, channel_estimator_kind::lmmse}) {
+    CAPTURE(name_of(kind));
+    CHECK(estimate_with(kind, single, y_single).symbol_phase().size() == 14);
+  }
+}

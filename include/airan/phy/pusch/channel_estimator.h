@@ -41,6 +41,7 @@
 #include "airan/phy/pusch/dmrs.h"
 #include "airan/phy/pusch/pusch_pdu.h"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -48,6 +49,9 @@
 #include <vector>
 
 namespace airan::phy {
+
+/// Most OFDM symbols of a slot (normal cyclic prefix).
+inline constexpr unsigned max_slot_symbols = 14;
 
 enum class channel_estimator_kind : uint8_t {
   /// LS at the DM-RS REs (after despreading), smoothed in frequency by a moving average over the values of
@@ -178,6 +182,18 @@ public:
   std::span<const cf_t> noise_covariance(unsigned group) const;
   std::span<cf_t> noise_covariance(unsigned group);
 
+  /// Non-empty when the estimate holds the channel of every port and layer constant over the allocation's symbols up
+  /// to a common phase (one DM-RS occasion, or the occasions averaged): then channel(rx, layer, l) equals
+  /// symbol_phase()[l] channel(rx, layer, 0) up to rounding, with |symbol_phase()[l]| = 1 (the rotation of the
+  /// frequency offset; all 1 without one), and an equaliser may solve once per RE for every symbol. nof_symbols()
+  /// values.
+  std::span<const cf_t> symbol_phase() const
+  {
+    return {symbol_phase_.data(), time_invariant_ ? nof_symbols_ : 0U};
+  }
+  /// Marks the estimate as time invariant with these phases (nof_symbols() values), or not with an empty span.
+  void set_symbol_phase(std::span<const cf_t> phase);
+
   /// Timing offset in seconds: positive when the signal arrives late (Y(k) = X(k) exp(-j 2 pi k df tau)).
   float time_offset_s = 0.0F;
   /// Frequency offset in Hz (a phase exp(j 2 pi f t) growing over the slot); none with a single DM-RS symbol, or a
@@ -199,6 +215,8 @@ private:
   std::vector<float> epre_;
   std::vector<float> snr_db_;
   std::vector<cf_t> covariance_;
+  bool time_invariant_ = false;
+  std::array<cf_t, max_slot_symbols> symbol_phase_{};
 };
 
 /// DM-RS based channel estimator of the PUSCH. Holds scratch buffers: one object per thread.

@@ -47,6 +47,14 @@ struct equalizer_input {
   std::size_t y_port_stride   = 0;
   std::size_t y_symbol_stride = 0;
   std::size_t h_stride        = 0;
+  /// Empty: h is the channel of every symbol. Otherwise nof_symbols values of unit modulus: the channel of symbol l
+  /// is symbol_phase[l] h (a phase common to all ports and layers, such as the rotation of a carrier frequency
+  /// offset), so the solve is still shared and x of symbol l is the shared solution times conj(symbol_phase[l]).
+  std::span<const cf_t> symbol_phase = {};
+  /// Empty: symbol l of the call starts at y[l * y_symbol_stride]. Otherwise nof_symbols increasing indices: symbol l
+  /// starts at y[symbol_index[l] * y_symbol_stride] (e.g. the data symbols of a slot, skipping its DM-RS symbols);
+  /// needs a row distance set (y_port_stride or y_symbol_stride).
+  std::span<const unsigned> symbol_index = {};
 };
 
 /// Equalised layers.
@@ -57,6 +65,9 @@ struct equalizer_output {
   /// noise_var[layer][re]: variance E|x - s|^2 of the estimation error of x, i.e. 1 / post-equalisation SINR, in
   /// the unit of demodulate_soft's noise_var; the same for every symbol of the call (nof_layers * nof_re).
   std::span<float> noise_var;
+  /// True: x[symbol][re][layer] and noise_var[re][layer] instead, the order of a codeword's modulation symbols
+  /// before layer mapping (TS 38.211 6.3.1.3: symbol i on layer i mod nof_layers).
+  bool interleaved = false;
 };
 
 /// Largest noise variance written: the value of REs and layers that carry no information (null channel, no usable
@@ -95,8 +106,8 @@ constexpr float equalizer_noise_floor = 1.0e-30F;
 /// variance shared by the symbols at that RE is the largest).
 ///
 /// The per-RE work runs on 8 REs at a time with AVX2 and FMA where the CPU has them (4 with baseline x86-64).
-/// Memory allocated at construction: about max_nof_re * (8 P v + 4 P (P + 1) + 4) bytes for the configured maxima
-/// P and v. Not thread-safe: one object per thread.
+/// Memory allocated at construction: about max_nof_re * (4 P (P + 1) + 4) bytes plus 16 kB for the configured
+/// maxima P and v. Not thread-safe: one object per thread.
 class equalizer {
 public:
   /// Checks the ranges documented in equalizer_config.
@@ -108,7 +119,8 @@ public:
   /// Checks an MMSE call: 1 <= nof_rx_ports, nof_layers <= nof_rx_ports, 1 <= nof_re, all within the
   /// configuration; 1 <= nof_symbols <= equalizer_max_nof_symbols; span sizes as documented in equalizer_input and
   /// equalizer_output (packed: exactly; with distances: covering every element addressed, row distances at least
-  /// nof_re); rx_noise_var.size() 1 or nof_rx_ports.
+  /// nof_re); symbol_phase empty or of nof_symbols entries; symbol_index empty or nof_symbols increasing
+  /// values; rx_noise_var.size() 1 or nof_rx_ports.
   status validate_mmse(const equalizer_output& out, const equalizer_input& in,
                        std::span<const float> rx_noise_var) const;
 
