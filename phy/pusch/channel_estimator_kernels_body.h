@@ -177,30 +177,27 @@ cf_t correlate(const float* __restrict x, const float* __restrict y, std::size_t
 {
   // Lanes of same: x_re y_re, x_im y_im (sum: real part); of swapped: x_re y_im, x_im y_re (odd minus even: imaginary).
   // Float partial sums over blocks of correlate_block values, added in double.
+  // Sixteen values per iteration in eight independent sums (the additions of one sum are a dependency chain).
   double re = 0.0;
   double im = 0.0;
   std::size_t i = 0;
-  while (i + 8 <= n) {
-    const std::size_t end = std::min(n, i + correlate_block) & ~std::size_t{7};
-    v8f same0 = {};
-    v8f same1 = {};
-    v8f swapped0 = {};
-    v8f swapped1 = {};
-    for (; i < end; i += 8) {
-      const v8f x0 = load(x + 2 * i);
-      const v8f y0 = load(y + 2 * i);
-      const v8f x1 = load(x + 2 * i + 8);
-      const v8f y1 = load(y + 2 * i + 8);
-      same0 += x0 * y0;
-      swapped0 += x0 * swap_pairs(y0);
-      same1 += x1 * y1;
-      swapped1 += x1 * swap_pairs(y1);
+  while (i + 16 <= n) {
+    const std::size_t end = std::min(n, i + correlate_block) & ~std::size_t{15};
+    v8f same[4] = {};
+    v8f swapped[4] = {};
+    for (; i < end; i += 16) {
+      for (unsigned b = 0; b < 4; ++b) {
+        const v8f xb = load(x + 2 * i + 8 * b);
+        const v8f yb = load(y + 2 * i + 8 * b);
+        same[b] += xb * yb;
+        swapped[b] += xb * swap_pairs(yb);
+      }
     }
-    const v8f same = same0 + same1;
-    const v8f swapped = swapped0 + swapped1;
+    const v8f same_sum = (same[0] + same[1]) + (same[2] + same[3]);
+    const v8f swapped_sum = (swapped[0] + swapped[1]) + (swapped[2] + swapped[3]);
     for (unsigned lane = 0; lane < 8; lane += 2) {
-      re += static_cast<double>(same[lane]) + same[lane + 1];
-      im += static_cast<double>(swapped[lane + 1]) - swapped[lane];
+      re += static_cast<double>(same_sum[lane]) + same_sum[lane + 1];
+      im += static_cast<double>(swapped_sum[lane + 1]) - swapped_sum[lane];
     }
   }
   for (; i < n; ++i) {

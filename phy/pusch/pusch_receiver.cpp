@@ -64,7 +64,6 @@ struct pusch_receiver::impl {
     subcarriers.resize(max_re);
     y.resize(cfg.max_nof_rx_ports * max_re);
     h.resize(std::size_t{cfg.max_nof_rx_ports} * cfg.max_nof_layers * max_re);
-    x_noise_var.resize(cfg.max_nof_layers * max_re);
     const std::size_t max_codeword_symbols = max_symbols * max_re * cfg.max_nof_layers;
     symbols.resize(max_codeword_symbols);
     symbol_noise_var.resize(max_codeword_symbols);
@@ -102,6 +101,7 @@ struct pusch_receiver::impl {
     const bool time_invariant = !estimate.symbol_phase().empty();
     const unsigned end = pdu.start_symbol + pdu.nof_symbols;
     unsigned written = 0;
+    nof_shared = 0;
     std::array<unsigned, max_slot_symbols> run{};
     unsigned run_length = 0;
     auto flush = [&] {
@@ -165,9 +165,11 @@ struct pusch_receiver::impl {
       in.h = std::span<const cf_t>(h).first(std::size_t{nof_rx_ports} * v * in.nof_re);
     }
     const std::size_t per_symbol = std::size_t{v} * in.nof_re;
-    // Straight into the codeword's symbols; the noise variances shared by several symbols go through x_noise_var.
-    const auto re_noise_var = nof_symbols == 1 ? std::span(symbol_noise_var).subspan(written, per_symbol)
-                                               : std::span(x_noise_var).first(per_symbol);
+    // Straight into the codeword's symbols; the noise variances shared by several symbols once, at the first.
+    const auto re_noise_var = std::span(symbol_noise_var).subspan(written, per_symbol);
+    if (nof_symbols > 1) {
+      shared[nof_shared++] = {written, static_cast<unsigned>(per_symbol), nof_symbols};
+    }
     const equalizer_output out{std::span(symbols).subspan(written, nof_symbols * per_symbol), re_noise_var, true};
     if (config.equalizer == equalizer_kind::mmse_irc) {
       eq.equalize_mmse_irc(out, in, std::span<const cf_t>(covariance).first(std::size_t{nof_rx_ports} * nof_rx_ports),
@@ -183,11 +185,6 @@ struct pusch_receiver::impl {
       const float mean =
           std::accumulate(re_noise_var.begin(), re_noise_var.end(), 0.0f) / static_cast<float>(in.nof_re);
       std::fill(re_noise_var.begin(), re_noise_var.end(), mean);
-    }
-    if (nof_symbols > 1) {
-      for (unsigned i = 0; i < nof_symbols; ++i) {
-        std::copy(re_noise_var.begin(), re_noise_var.end(), symbol_noise_var.begin() + written + i * per_symbol);
-      }
     }
     return static_cast<unsigned>(nof_symbols * per_symbol);
   }
@@ -216,6 +213,64 @@ struct pusch_receiver::impl {
     return nof_re;
   }
 
+  /// Calls f(first, noise_var, repeat) for the codeword symbols [0, nof_symbols) in order: symbols first ..
+  /// first + repeat * noise_var.size() - 1, each block of noise_var.size() symbols with the noise variances noise_var
+  /// (repeat > 1: a run of symbols sharing them, equalize_symbols()).
+  template <typename F>
+  void for_each_noise_segment(unsigned nof_symbols, F&& f) const
+  {
+    const auto noise = std::span<const float>(symbol_noise_var);
+    unsigned next = 0;
+    for (unsigned r = 0; r < nof_shared; ++r) {
+      const shared_noise& run = shared[r];
+      if (next < run.first) {
+        f(next, noise.subspan(next, run.first - next), 1U);
+      }
+      f(run.first, noise.subspan(run.first, run.per_symbol), run.nof_symbols);
+      next = run.first + run.per_symbol * run.nof_symbols;
+    }
+    if (next < nof_symbols) {
+      f(next, noise.subspan(next, nof_symbols - next), 1U);
+    }
+  }
+
+  /// Soft demapping of the codeword's symbols into llrs.
+  void demap(std::span<int8_t> llr_out, unsigned nof_symbols, modulation_scheme modulation) const
+  {
+    const unsigned qm = modulation_order(modulation);
+    for_each_noise_segment(nof_symbols, [&](unsigned first, std::span<const float> noise_var, unsigned repeat) {
+      for (unsigned i = 0; i < repeat; ++i) {
+        const std::size_t offset = first + std::size_t{i} * noise_var.size();
+        demodulate_soft(llr_out.subspan(offset * qm, noise_var.size() * qm),
+                        std::span<const cf_t>(symbols).subspan(offset, noise_var.size()), noise_var, modulation);
+      }
+    });
+  }
+
+  /// sum 1 / max(noise_var, 1e-12): float partial sums in independent lanes (vectorisable), added in double per
+  /// block.
+  static double inverse_sum(std::span<const float> noise_var)
+  {
+    constexpr unsigned lanes = 8;
+    constexpr std::size_t block = 512;
+    double sum = 0.0;
+    for (std::size_t begin = 0; begin < noise_var.size(); begin += block) {
+      const std::size_t end = std::min(noise_var.size(), begin + block);
+      std::array<float, lanes> partial{};
+      std::size_t i = begin;
+      for (; i + lanes <= end; i += lanes) {
+        for (unsigned j = 0; j < lanes; ++j) {
+          partial[j] += 1.0f / std::max(noise_var[i + j], 1e-12f);
+        }
+      }
+      for (; i < end; ++i) {
+        partial[0] += 1.0f / std::max(noise_var[i], 1e-12f);
+      }
+      sum += std::accumulate(partial.begin(), partial.end(), 0.0);
+    }
+    return sum;
+  }
+
   /// EVM against the nearest constellation points, on every evm_stride-th codeword symbol (a sample of tens of
   /// thousands of symbols on large allocations), and mean post-equalization SINR over all symbols.
   void measure(pusch_rx_result& result, unsigned nof_symbols, modulation_scheme modulation)
@@ -237,24 +292,10 @@ struct pusch_receiver::impl {
       error += std::norm(symbols[std::size_t{i} * evm_stride] - reference[i]);
       power += std::norm(reference[i]);
     }
-    // Float partial sums in independent lanes (vectorisable), added in double per block.
-    constexpr unsigned lanes = 8;
-    constexpr unsigned block = 512;
     double sinr = 0.0;
-    for (unsigned begin = 0; begin < nof_symbols; begin += block) {
-      const unsigned end = std::min(nof_symbols, begin + block);
-      std::array<float, lanes> partial{};
-      unsigned i = begin;
-      for (; i + lanes <= end; i += lanes) {
-        for (unsigned j = 0; j < lanes; ++j) {
-          partial[j] += 1.0f / std::max(symbol_noise_var[i + j], 1e-12f);
-        }
-      }
-      for (; i < end; ++i) {
-        partial[0] += 1.0f / std::max(symbol_noise_var[i], 1e-12f);
-      }
-      sinr += std::accumulate(partial.begin(), partial.end(), 0.0);
-    }
+    for_each_noise_segment(nof_symbols, [&](unsigned, std::span<const float> noise_var, unsigned repeat) {
+      sinr += repeat * inverse_sum(noise_var);
+    });
     result.evm_percent = static_cast<float>(100.0 * std::sqrt(error / std::max(power, 1e-30)));
     result.sinr_db = to_db(sinr / std::max(nof_symbols, 1U));
   }
@@ -268,8 +309,14 @@ struct pusch_receiver::impl {
   std::vector<uint16_t> subcarriers;
   std::vector<cf_t> y;
   std::vector<cf_t> h;
-  /// Noise variances of the REs of a run of symbols (equalize_run()).
-  std::vector<float> x_noise_var;
+  /// Runs of codeword symbols whose noise variances symbol_noise_var holds once, at the run's first symbol.
+  struct shared_noise {
+    unsigned first = 0;
+    unsigned per_symbol = 0;
+    unsigned nof_symbols = 0;
+  };
+  std::array<shared_noise, max_slot_symbols> shared{};
+  unsigned nof_shared = 0;
   std::vector<cf_t> symbols;
   std::vector<float> symbol_noise_var;
   std::vector<int8_t> llrs;
@@ -343,8 +390,7 @@ pusch_rx_result pusch_receiver::receive(std::span<uint8_t> tb_bytes, const_grid_
   const auto llrs = std::span(d.llrs).first(cw.nof_coded_bits);
   d.last_nof_symbols = nof_symbols;
   d.last_nof_bits = cw.nof_coded_bits;
-  demodulate_soft(llrs, std::span<const cf_t>(d.symbols).first(nof_symbols),
-                  std::span<const float>(d.symbol_noise_var).first(nof_symbols), cw.modulation);
+  d.demap(llrs, nof_symbols, cw.modulation);
   times.demapping = lap_us(lap);
   d.measure(result, nof_symbols, cw.modulation);
   times.measurements = lap_us(lap);
