@@ -218,6 +218,20 @@ TEST_CASE("equalizer: rows read with distances (a grid in place) give the result
           CHECK(x == packed_x);
           CHECK(noise_var == packed_noise_var);
 
+          // Interleaved by layer: the same values reordered.
+          eq.equalize_mmse({x, noise_var, true}, in, sigma2);
+          bool reordered = true;
+          for (unsigned l = 0; l != nof_symbols; ++l) {
+            for (unsigned k = 0; k != layers; ++k) {
+              for (unsigned re = 0; re != nof_re; ++re) {
+                const std::size_t base = std::size_t{l} * layers * nof_re;
+                reordered = reordered && x[base + std::size_t{re} * layers + k] == packed_x[base + k * nof_re + re] &&
+                            noise_var[std::size_t{re} * layers + k] == packed_noise_var[k * nof_re + re];
+              }
+            }
+          }
+          CHECK(reordered);
+
           const std::vector<cf_t> r = covariance_of(random_colouring(ports, 0.02, rng), ports);
           eq.equalize_mmse_irc({packed_x, packed_noise_var}, m.input(), r, nof_re);
           REQUIRE(eq.validate_mmse_irc({x, noise_var}, in, r, nof_re).is_ok());
