@@ -407,12 +407,18 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
   if constexpr (Fused) {
     C x[V];
     s.solve(x, z);
-    const C phase = symbol_phase_of<F>(args, 0);
 #pragma GCC unroll 4
     for (unsigned k = 0; k != V; ++k) {
       // A non-finite result (from non-finite input) marks the RE as carrying no information.
       ok[k] = s.valid[k] & is_finite(x[k].re) & is_finite(x[k].im);
-      x[k]  = derotate(C{select(ok[k], x[k].re, F{}), select(ok[k], x[k].im, F{})}, phase);
+      x[k]  = C{select(ok[k], x[k].re, F{}), select(ok[k], x[k].im, F{})};
+    }
+    if (args.symbol_phase != nullptr) {
+      const C phase = symbol_phase_of<F>(args, 0);
+#pragma GCC unroll 4
+      for (unsigned k = 0; k != V; ++k) {
+        x[k] = derotate(x[k], phase);
+      }
     }
     store_layers<F, V>(io.x, io.out_stride, io.interleaved, x);
   } else {
@@ -449,16 +455,15 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
 }
 
 /// x_k = sum_rx W[rx][k] y_rx for the REs of one step of S symbols (y[s], x[s]), the weights loaded once for all,
-/// times conj(phase[s]); adds to poison[s] x * 0 summed over the layers of symbol s, which is NaN exactly where a
+/// times conj(phase[s]) when Phased; adds to poison[s] x * 0 summed over the layers of symbol s, which is NaN exactly where a
 /// result is not finite.
-template <typename F, unsigned V, unsigned S>
+template <typename F, unsigned V, unsigned S, bool Phased, bool Interleaved>
 AIRAN_EQ_INLINE void apply_step(F*                 poison,
                                 const float*       weights,
                                 const cf_t* const* y,
                                 std::size_t        in_stride,
                                 cf_t* const*       x,
                                 std::size_t        out_stride,
-                                bool               interleaved,
                                 const cvec<F>*     phase,
                                 unsigned           ports)
 {
@@ -483,10 +488,12 @@ AIRAN_EQ_INLINE void apply_step(F*                 poison,
   for (unsigned s = 0; s != S; ++s) {
 #pragma GCC unroll 4
     for (unsigned k = 0; k != V; ++k) {
-      acc[s][k] = derotate(acc[s][k], phase[s]);
+      if constexpr (Phased) {
+        acc[s][k] = derotate(acc[s][k], phase[s]);
+      }
       poison[s] += acc[s][k].re * 0.0F + acc[s][k].im * 0.0F;
     }
-    store_layers<F, V>(x[s], out_stride, interleaved, acc[s]);
+    store_layers<F, V>(x[s], out_stride, Interleaved, acc[s]);
   }
 }
 
@@ -514,7 +521,7 @@ struct call_symbols {
 /// x = W y for the REs of nof_steps full steps from RE first on, in every symbol, a symbol's rows read in sequence:
 /// two symbols at a time for one and two layers (each weight read once for both, the accumulators of both still in
 /// registers), one at a time otherwise. weights: those of the steps, one after the other.
-template <typename F, unsigned V>
+template <typename F, unsigned V, bool Phased, bool Interleaved>
 AIRAN_EQ_INLINE void apply_block_to_symbols(const equalizer_kernel_args& args, call_symbols<F>& c, std::size_t first,
                                             unsigned nof_steps, const float* weights)
 {
@@ -542,8 +549,8 @@ AIRAN_EQ_INLINE void apply_block_to_symbols(const equalizer_kernel_args& args, c
         ys[s] = y[s] + offset;
         xs[s] = x[s] + offset * re_scale;
       }
-      apply_step<F, V, N>(poison, weights + step * size, ys, args.y_port_stride, xs, args.nof_re, args.interleaved,
-                          phase, args.nof_rx_ports);
+      apply_step<F, V, N, Phased, Interleaved>(poison, weights + step * size, ys, args.y_port_stride, xs,
+                                               args.nof_re, phase, args.nof_rx_ports);
     }
     for (unsigned s = 0; s != N; ++s) {
       c.poison[from + s] = poison[s];
@@ -575,7 +582,7 @@ AIRAN_EQ_INLINE void apply_tail_to_symbols(const equalizer_kernel_args& args, ca
     }
     const cf_t* ys[1] = {y_pad[0]};
     cf_t*       xs[1] = {x_pad[0]};
-    apply_step<F, V, 1>(c.poison + l, weights, ys, L, xs, L, false, c.phase + l, args.nof_rx_ports);
+    apply_step<F, V, 1, true, false>(c.poison + l, weights, ys, L, xs, L, c.phase + l, args.nof_rx_ports);
     copy_tail<L, V>(c.x[l] + full * re_scale, args.nof_re, args.interleaved, x_pad, tail);
   }
 }
@@ -631,7 +638,15 @@ AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
       equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(first), group, args.weights + step * size);
     }
     if constexpr (!Fused) {
-      apply_block_to_symbols<F, V>(args, symbols, block_first, nof_steps, args.weights);
+      // Without phases the multiplications by 1 are left out; the output layout is fixed per variant.
+      const float* w = args.weights;
+      if (args.symbol_phase != nullptr) {
+        args.interleaved ? apply_block_to_symbols<F, V, true, true>(args, symbols, block_first, nof_steps, w)
+                         : apply_block_to_symbols<F, V, true, false>(args, symbols, block_first, nof_steps, w);
+      } else {
+        args.interleaved ? apply_block_to_symbols<F, V, false, true>(args, symbols, block_first, nof_steps, w)
+                         : apply_block_to_symbols<F, V, false, false>(args, symbols, block_first, nof_steps, w);
+      }
     }
     block_first += std::size_t{nof_steps} * L;
   }
