@@ -1,5 +1,5 @@
-/// MIMO equaliser: time per slot of 273 PRB x 12 data symbols (39312 REs), 4 receive ports, 1 and 2 layers, MMSE
-/// (one noise variance, or one per port) and MMSE-IRC (one covariance per PRB).
+/// MIMO equaliser: time per slot of 273 PRB x 12 data symbols (39312 REs), 4 receive ports, 1 and 2 layers (MMSE
+/// with 3 and 4 too), MMSE (one noise variance, or one per port) and MMSE-IRC (one covariance per PRB).
 /// - per_symbol: one call per OFDM symbol (3276 REs), each symbol with its own received values and channel
 ///   estimates (5 MB of input per slot with 2 layers);
 /// - shared_channel: one call for the 12 symbols, which share the channel estimates (constant channel over the
@@ -156,6 +156,12 @@ BENCHMARK_CAPTURE(bm_shared_channel, mmse_per_port_2layers, 2U, noise_model::per
 BENCHMARK_CAPTURE(bm_shared_channel, mmse_1layer_receiver_layout, 1U, noise_model::white, true)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_shared_channel, mmse_2layers_receiver_layout, 2U, noise_model::white, true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(bm_shared_channel, mmse_4layers, 4U, noise_model::white)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(bm_per_symbol, mmse_4layers, 4U, noise_model::white)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(bm_shared_channel, mmse_3layers_receiver_layout, 3U, noise_model::white, true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(bm_shared_channel, mmse_4layers_receiver_layout, 4U, noise_model::white, true)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_shared_channel, irc_1layer, 1U, noise_model::irc)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(bm_shared_channel, irc_2layers, 2U, noise_model::irc)->Unit(benchmark::kMicrosecond);

@@ -26,6 +26,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 
 namespace airan::phy::detail {
 namespace {
@@ -63,6 +64,15 @@ AIRAN_EQ_INLINE void store_layers(T* out, std::size_t stride, bool interleaved, 
   }
   if constexpr (V == 2) {
     store_interleaved(out, values[0], values[1]);
+    return;
+  }
+  if constexpr (L == 8 && V >= 3 && std::is_same_v<T, cf_t>) {
+    store_interleaved<V>(out, values);
+    return;
+  }
+  if constexpr (L == 8 && V == 4 && std::is_same_v<T, float>) {
+    // Four floats per RE: the order of two layers' complex values.
+    store_interleaved(reinterpret_cast<cf_t*>(out), cvec<F>{values[0], values[1]}, cvec<F>{values[2], values[3]});
     return;
   }
   T layers[V][L];
@@ -556,11 +566,13 @@ AIRAN_EQ_INLINE void apply_block_to_symbols(const equalizer_kernel_args& args, c
       c.poison[from + s] = poison[s];
     }
   };
-  unsigned l = 0;
-  for (; l + S <= args.nof_symbols; l += S) {
+  // At most kernel_max_nof_symbols (run_equalizer_kernel()); said here so that the compiler sees it.
+  const unsigned nof_symbols = std::min(args.nof_symbols, kernel_max_nof_symbols);
+  unsigned       l           = 0;
+  for (; l + S <= nof_symbols; l += S) {
     apply_symbols.template operator()<S>(l);
   }
-  for (; l != args.nof_symbols; ++l) {
+  for (; l != nof_symbols; ++l) {
     apply_symbols.template operator()<1>(l);
   }
 }

@@ -159,6 +159,63 @@ AIRAN_EQ_INLINE void store_interleaved(cf_t* p, cvec<v4f> a, cvec<v4f> b)
                 __builtin_shuffle(a_hi, b_hi, v4i{2, 3, 6, 7}));
 }
 
+/// The REs of a vector as rows of 8 floats, v[0..7] being the 8 columns (lane order 0 1 4 5 2 3 6 7): row j (RE j) =
+/// v[0][j] .. v[7][j]. An 8 x 8 transpose: pairs within 128-bit lanes, then quadruples, then the halves across lanes.
+AIRAN_EQ_INLINE void transpose_re_rows(v8f (&row)[8], const v8f (&v)[8])
+{
+  // Within each 128-bit lane, elements 0 1 are REs 0 1 (lane 0) or 2 3 (lane 1), elements 2 3 REs 4 5 or 6 7.
+  v8f pair_lo[4];
+  v8f pair_hi[4];
+#pragma GCC unroll 4
+  for (unsigned i = 0; i != 4; ++i) {
+    pair_lo[i] = __builtin_shuffle(v[2 * i], v[2 * i + 1], v8i{0, 8, 1, 9, 4, 12, 5, 13});
+    pair_hi[i] = __builtin_shuffle(v[2 * i], v[2 * i + 1], v8i{2, 10, 3, 11, 6, 14, 7, 15});
+  }
+  // quad[0]: columns 0..3 of REs 0 | 2, quad[1]: REs 1 | 3, quad[2]: columns 4..7 of REs 0 | 2, quad[3]: 1 | 3; then
+  // the same for REs 4..7 from the high pairs.
+  const v8i first  = {0, 1, 8, 9, 4, 5, 12, 13};
+  const v8i second = {2, 3, 10, 11, 6, 7, 14, 15};
+  const v8i low    = {0, 1, 2, 3, 8, 9, 10, 11};
+  const v8i high   = {4, 5, 6, 7, 12, 13, 14, 15};
+#pragma GCC unroll 2
+  for (unsigned h = 0; h != 2; ++h) {
+    const v8f* pairs = h == 0 ? pair_lo : pair_hi;
+    const v8f  q0    = __builtin_shuffle(pairs[0], pairs[1], first);
+    const v8f  q1    = __builtin_shuffle(pairs[0], pairs[1], second);
+    const v8f  q2    = __builtin_shuffle(pairs[2], pairs[3], first);
+    const v8f  q3    = __builtin_shuffle(pairs[2], pairs[3], second);
+    row[4 * h]       = __builtin_shuffle(q0, q2, low);
+    row[4 * h + 1]   = __builtin_shuffle(q1, q3, low);
+    row[4 * h + 2]   = __builtin_shuffle(q0, q2, high);
+    row[4 * h + 3]   = __builtin_shuffle(q1, q3, high);
+  }
+}
+
+/// Three or four layers' values of the REs of a vector, interleaved by RE: p[V j + k] = x[k]_j. Three layers: each
+/// RE's row is stored whole (32 bytes) over the unused slot of the previous one, except the last, which is stored in
+/// 16 + 8 bytes so that nothing past the vector's REs is written.
+template <unsigned V>
+AIRAN_EQ_INLINE void store_interleaved(cf_t* p, const cvec<v8f>* x)
+{
+  static_assert(V == 3 || V == 4);
+  v8f columns[8];
+#pragma GCC unroll 4
+  for (unsigned k = 0; k != 4; ++k) {
+    columns[2 * k]     = k < V ? x[k].re : v8f{};
+    columns[2 * k + 1] = k < V ? x[k].im : v8f{};
+  }
+  v8f row[8];
+  transpose_re_rows(row, columns);
+  auto* out = reinterpret_cast<float*>(p);
+#pragma GCC unroll 8
+  for (unsigned j = 0; j != (V == 4 ? 8U : 7U); ++j) {
+    std::memcpy(out + 2 * V * j, &row[j], sizeof(v8f));
+  }
+  if constexpr (V == 3) {
+    std::memcpy(out + 2 * V * 7, &row[7], 6 * sizeof(float));
+  }
+}
+
 AIRAN_EQ_INLINE void store_interleaved(float* p, v8f a, v8f b)
 {
   // Lane order 0 1 4 5 2 3 6 7: the in-lane unpacks give REs 0..3, then 4..7, in order.
