@@ -171,8 +171,8 @@ AIRAN_EQ_INLINE void transpose_re_rows(v8f (&row)[8], const v8f (&v)[8])
     pair_lo[i] = __builtin_shuffle(v[2 * i], v[2 * i + 1], v8i{0, 8, 1, 9, 4, 12, 5, 13});
     pair_hi[i] = __builtin_shuffle(v[2 * i], v[2 * i + 1], v8i{2, 10, 3, 11, 6, 14, 7, 15});
   }
-  // quad[0]: columns 0..3 of REs 0 | 2, quad[1]: REs 1 | 3, quad[2]: columns 4..7 of REs 0 | 2, quad[3]: 1 | 3; then
-  // the same for REs 4..7 from the high pairs.
+  // From the low pairs: q0 holds columns 0..3 of REs 0 | 2, q1 of REs 1 | 3, q2 columns 4..7 of REs 0 | 2, q3 of
+  // REs 1 | 3; the same for REs 4..7 from the high pairs.
   const v8i first  = {0, 1, 8, 9, 4, 5, 12, 13};
   const v8i second = {2, 3, 10, 11, 6, 7, 14, 15};
   const v8i low    = {0, 1, 2, 3, 8, 9, 10, 11};
@@ -192,8 +192,8 @@ AIRAN_EQ_INLINE void transpose_re_rows(v8f (&row)[8], const v8f (&v)[8])
 }
 
 /// Three or four layers' values of the REs of a vector, interleaved by RE: p[V j + k] = x[k]_j. Three layers: each
-/// RE's row is stored whole (32 bytes) over the unused slot of the previous one, except the last, which is stored in
-/// 16 + 8 bytes so that nothing past the vector's REs is written.
+/// RE's row (24 bytes and an unused slot) is stored as 32 bytes, in RE order, so that the next row overwrites the
+/// unused slot; the last RE's 24 bytes are stored alone, so that nothing past the vector's REs is written.
 template <unsigned V>
 AIRAN_EQ_INLINE void store_interleaved(cf_t* p, const cvec<v8f>* x)
 {
