@@ -331,8 +331,8 @@ status equalizer_cuda::equalize_mmse(const equalizer_output& out, const equalize
       (rx_noise_var.size() != 1 && rx_noise_var.size() != in.nof_rx_ports)) {
     return status::error("equalizer (CUDA): sizes beyond the maxima or inconsistent with the dimensions");
   }
-  if (!in.symbol_phase.empty() || !in.symbol_index.empty() || out.interleaved || in.y_port_stride != 0 || in.y_symbol_stride != 0 ||
-      in.h_stride != 0) {
+  if (!in.symbol_phase.empty() || !in.symbol_index.empty() || out.interleaved || in.y_port_stride != 0 ||
+      in.y_symbol_stride != 0 || in.h_stride != 0) {
     return status::error("equalizer (CUDA): packed layouts only (no row distances, symbol phases or indices, or "
                          "interleaved output)");
   }

@@ -465,8 +465,8 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
 }
 
 /// x_k = sum_rx W[rx][k] y_rx for the REs of one step of S symbols (y[s], x[s]), the weights loaded once for all,
-/// times conj(phase[s]) when Phased; adds to poison[s] x * 0 summed over the layers of symbol s, which is NaN exactly where a
-/// result is not finite.
+/// times conj(phase[s]) when Phased; adds to poison[s] x * 0 summed over the layers of symbol s, which is NaN exactly
+/// where a result is not finite.
 template <typename F, unsigned V, unsigned S, bool Phased, bool Interleaved>
 AIRAN_EQ_INLINE void apply_step(F*                 poison,
                                 const float*       weights,

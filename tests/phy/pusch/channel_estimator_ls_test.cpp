@@ -226,7 +226,8 @@ TEST_CASE("LS smoothing: an estimate constant in time carries its symbol phases,
   pdu.dmrs.additional_position = 0;
   const test_link single = transmit(pdu, 4, rng);
   const auto y_single = receive(single, h, 0.001, rng);
-  for (const auto kind : {channel_estimator_kind::ls_linear, channel_estimator_kind::dft, channel_estimator_kind::lmmse}) {
+  for (const auto kind :
+       {channel_estimator_kind::ls_linear, channel_estimator_kind::dft, channel_estimator_kind::lmmse}) {
     CAPTURE(name_of(kind));
     CHECK(estimate_with(kind, single, y_single).symbol_phase().size() == 14);
   }

@@ -87,8 +87,9 @@ TEST_CASE("equalizer: phased symbols of a grid, interleaved, give the results of
               for (unsigned rx = 0; rx != ports; ++rx) {
                 std::copy_n(q.y.begin() + rx * nof_re, nof_re, grid.begin() + rx * port_stride + index[l] * nof_re);
               }
-              // Reference: this symbol alone with its own (rounded) channel, layers one after the other; the rounding of
-            // the rotated channel makes the results differ by up to about 1e-4 relative on ill-conditioned REs.
+              // Reference: this symbol alone with its own (rounded) channel, layers one after the other; the rounding
+              // of the rotated channel makes the results differ by up to about 1e-4 relative on ill-conditioned
+              // REs.
               result single(q);
               run(single.output(), q.input());
               for (unsigned k = 0; k != layers; ++k) {
