@@ -2,6 +2,7 @@
 
 #include "ofdm_detail.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <numbers>
@@ -40,30 +41,28 @@ ofdm_demodulator::ofdm_demodulator(const ofdm_demodulator_config& config) :
   window_offset_(static_cast<unsigned>(config.fft_window_offset_cp_fraction *
                                        static_cast<float>(shortest_cp(numerology_)))),
   fft_(std::make_unique<detail::ofdm_fft>(numerology_.fft_size(), detail::ofdm_fft::direction::forward,
-                                          config.planning))
+                                          config.planning)),
+  bins_(numerology_.fft_size())
 {
   assert(validate_ofdm_demodulator_config(config).is_ok());
-  constexpr unsigned period = detail::factored_weight_period;
-  const double       n_fft  = numerology_.fft_size();
+  constexpr unsigned period = detail::periodic_weight_period;
+  const unsigned     n_fft  = numerology_.fft_size();
   const unsigned     half   = numerology_.nof_subcarriers() / 2;
-  const double       gain   = 1.0 / std::sqrt(n_fft);
-  auto ramp = [&](double magnitude, double frequency) {
-    return cf_t(std::polar(magnitude, 2.0 * std::numbers::pi * frequency * window_offset_ / n_fft));
-  };
-  // Half 0 holds frequencies -half .. -1, half 1 frequencies 0 .. half - 1.
-  for (const double first_frequency : {-static_cast<double>(half), 0.0}) {
-    for (unsigned m = 0; m * period < half; ++m) {
-      coarse_ramp_.push_back(ramp(gain, first_frequency + m * period));
-    }
-  }
-  for (unsigned r = 0; r != period; ++r) {
-    fine_ramp_.push_back(ramp(1.0, r));
-  }
-  coarse_weights_.resize(coarse_ramp_.size());
+  // The smallest multiple of N / 16 (N is a multiple of 128) that is at least 6 N_RB; at most N / 2, so that
+  // subcarriers 0 .. 12 N_RB - 1 land in bins shift - 6 N_RB .. shift + 6 N_RB - 1 without wrapping.
+  const unsigned step  = n_fft / period;
+  const unsigned shift = (half + step - 1) / step * step;
+  bins_before_         = shift - half;
+  tail_weights_at_     = (period - window_offset_ % period) % period;
+  const double gain    = 1.0 / std::sqrt(static_cast<double>(n_fft));
   for (unsigned slot = 0; slot != numerology_.nof_slots_per_subframe(); ++slot) {
     for (unsigned symbol = 0; symbol != numerology_.nof_symbols_per_slot(); ++symbol) {
       const double cycles = numerology_.upconversion_phase_cycles(config.carrier.center_frequency_hz, slot, symbol);
-      symbol_phases_.emplace_back(std::polar(1.0, 2.0 * std::numbers::pi * cycles));
+      for (unsigned r = 0; r != 2 * period; ++r) {
+        // exp(j 2 pi shift r / N) from shift r mod N, exact in integers.
+        const double ramp = static_cast<double>((std::size_t{shift} * r) % n_fft) / n_fft;
+        symbol_weights_.emplace_back(std::polar(gain, 2.0 * std::numbers::pi * (cycles + ramp)));
+      }
     }
   }
 }
@@ -81,26 +80,37 @@ status ofdm_demodulator::validate(const_grid_view grid, std::span<const std::spa
 void ofdm_demodulator::demodulate(grid_view grid, std::span<const std::span<const cf_t>> samples, unsigned slot) noexcept
 {
   assert(validate(grid, samples, slot).is_ok());
-  const unsigned n_fft  = numerology_.fft_size();
-  const unsigned half   = numerology_.nof_subcarriers() / 2;
-  const cf_t*    phases =
-      symbol_phases_.data() + (slot % numerology_.nof_slots_per_subframe()) * numerology_.nof_symbols_per_slot();
-  for (unsigned symbol = 0; symbol != grid.nof_symbols; ++symbol) {
-    // Coarse weights of this symbol for all ports: window ramp, symbol phase and gain.
-    const cf_t* coarse = coarse_ramp_.data();
-    if (phases[symbol] != cf_t{1.0F, 0.0F}) {
-      detail::scale(coarse_weights_.data(), coarse_ramp_.data(), phases[symbol],
-                    static_cast<unsigned>(coarse_ramp_.size()));
-      coarse = coarse_weights_.data();
-    }
-    const cf_t*    coarse_upper = coarse + coarse_ramp_.size() / 2;
-    const unsigned window =
-        numerology_.symbol_offset(slot, symbol) + numerology_.cp_length(slot, symbol) - window_offset_;
-    for (unsigned port = 0; port != grid.nof_ports; ++port) {
-      const cf_t* bins = fft_->forward(samples[port].data() + window);
-      cf_t*       a    = grid.symbol(port, symbol).data();
-      detail::multiply_factored(a, bins + n_fft - half, coarse, fine_ramp_.data(), half);
-      detail::multiply_factored(a + half, bins, coarse_upper, fine_ramp_.data(), half);
+  constexpr unsigned period     = detail::periodic_weight_period;
+  const unsigned     n_fft      = numerology_.fft_size();
+  const unsigned     nsc        = numerology_.nof_subcarriers();
+  const unsigned     head       = n_fft - window_offset_;
+  const std::size_t  bins_after = n_fft - nsc - bins_before_;
+  const std::size_t  nof_rows   = std::size_t{grid.nof_ports} * grid.nof_symbols;
+  const cf_t*        slot_weights =
+      symbol_weights_.data() +
+      std::size_t{slot % numerology_.nof_slots_per_subframe()} * numerology_.nof_symbols_per_slot() * 2 * period;
+  cf_t* const rotated = fft_->input();
+  // Rows in memory order: the bins a transform writes past its row land in rows written later.
+  for (unsigned port = 0; port != grid.nof_ports; ++port) {
+    for (unsigned symbol = 0; symbol != grid.nof_symbols; ++symbol) {
+      // The window rotated to start at the end of the cyclic prefix, times its weights.
+      const cf_t* cp_end =
+          samples[port].data() + numerology_.symbol_offset(slot, symbol) + numerology_.cp_length(slot, symbol);
+      const cf_t* weights = slot_weights + symbol * 2 * period;
+      detail::multiply_periodic(rotated, cp_end, weights, head);
+      detail::multiply_periodic(rotated + head, cp_end - window_offset_, weights + tail_weights_at_, window_offset_);
+
+      cf_t* const       row         = grid.symbol(port, symbol).data();
+      const std::size_t rows_before = std::size_t{port} * grid.nof_symbols + symbol;
+      if (rows_before * nsc >= bins_before_ && (nof_rows - 1 - rows_before) * nsc >= bins_after) {
+        // Straight into the grid: the bins before the row are saved and put back.
+        std::copy_n(row - bins_before_, bins_before_, bins_.data());
+        fft_->execute(row - bins_before_);
+        std::copy_n(bins_.data(), bins_before_, row - bins_before_);
+      } else {
+        fft_->execute(bins_.data());
+        std::copy_n(bins_.data() + bins_before_, nsc, row);
+      }
     }
   }
 }

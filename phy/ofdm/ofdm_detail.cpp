@@ -9,10 +9,9 @@ namespace airan::phy::detail {
 
 namespace {
 
-fftwf_complex* as_fftw(const cf_t* p)
+fftwf_complex* as_fftw(cf_t* p)
 {
-  // FFTW does not write the input of an out-of-place complex transform planned without FFTW_DESTROY_INPUT.
-  return reinterpret_cast<fftwf_complex*>(const_cast<cf_t*>(p));
+  return reinterpret_cast<fftwf_complex*>(p);
 }
 
 /// fftwf_alignment_of() of caller memory.
@@ -52,7 +51,7 @@ ofdm_fft::buffer_ptr ofdm_fft::allocate(std::size_t nof_samples)
 }
 
 ofdm_fft::ofdm_fft(unsigned size, direction dir, ofdm_fft_planning planning) :
-  size_(size), dir_(dir), internal_(allocate(size)), bounce_(allocate(size))
+  size_(size), internal_(allocate(size)), bounce_(allocate(size))
 {
   // Caller pointers p and p + m samples share an alignment class when m is a multiple of the class count, which
   // fftwf_malloc memory (maximally aligned) reveals: at most 8 classes for 64-byte SIMD alignment.
@@ -63,11 +62,13 @@ ofdm_fft::ofdm_fft(unsigned size, direction dir, ofdm_fft_planning planning) :
     ++nof_classes;
   }
 
-  const unsigned flags = planning == ofdm_fft_planning::measure ? FFTW_MEASURE : FFTW_ESTIMATE;
+  // The forward input is written whole before each transform, so FFTW may use it as scratch.
+  const unsigned flags = (planning == ofdm_fft_planning::measure ? FFTW_MEASURE : FFTW_ESTIMATE) |
+                         (dir == direction::forward ? FFTW_DESTROY_INPUT : 0U);
   const int      sign  = dir == direction::forward ? FFTW_FORWARD : FFTW_BACKWARD;
   for (unsigned c = 0; c != nof_classes; ++c) {
-    cf_t* const in  = dir == direction::forward ? external.get() + c : internal_.get();
-    cf_t* const out = dir == direction::forward ? internal_.get() : external.get() + c;
+    cf_t* const in  = internal_.get();
+    cf_t* const out = external.get() + c;
     fftwf_plan  plan;
     {
       std::lock_guard lock(fftw_planner_mutex());
@@ -91,22 +92,8 @@ fftwf_plan ofdm_fft::plan_for(const void* p) const noexcept
   return plans_[alignment / sizeof(cf_t)].get();
 }
 
-const cf_t* ofdm_fft::forward(const cf_t* in) noexcept
+void ofdm_fft::execute(cf_t* out) noexcept
 {
-  assert(dir_ == direction::forward);
-  fftwf_plan plan = plan_for(in);
-  if (plan == nullptr) {
-    std::copy_n(in, size_, bounce_.get());
-    in   = bounce_.get();
-    plan = plans_[0].get();
-  }
-  fftwf_execute_dft(plan, as_fftw(in), as_fftw(internal_.get()));
-  return internal_.get();
-}
-
-void ofdm_fft::backward(cf_t* out) noexcept
-{
-  assert(dir_ == direction::backward);
   if (fftwf_plan plan = plan_for(out); plan != nullptr) {
     fftwf_execute_dft(plan, as_fftw(internal_.get()), as_fftw(out));
     return;

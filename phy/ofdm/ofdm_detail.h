@@ -16,8 +16,8 @@
 
 namespace airan::phy::detail {
 
-/// An out-of-place complex FFT of size N with one side in caller memory (the input of a forward transform, the output
-/// of a backward one) and the other in an internal buffer of N samples aligned by fftwf_malloc.
+/// An out-of-place complex FFT of size N from an internal buffer of N samples (aligned by fftwf_malloc) into caller
+/// memory.
 ///
 /// fftwf_execute_dft() may only be given arrays with the alignment (fftwf_alignment_of) of those the plan was made
 /// with, so one plan is made per alignment class that 8-byte aligned caller pointers can have (two where FFTW's SIMD
@@ -30,13 +30,11 @@ public:
   /// Plans; the internal buffer is all zeros afterwards.
   ofdm_fft(unsigned size, direction dir, ofdm_fft_planning planning);
 
-  /// Forward transform of the N samples at `in` into the internal buffer; returns it.
-  const cf_t* forward(const cf_t* in) noexcept;
-
-  /// The internal buffer, input of backward(). Only what the caller writes changes between transforms.
-  cf_t* backward_input() noexcept { return internal_.get(); }
-  /// Backward transform of backward_input() into the N samples at `out`.
-  void backward(cf_t* out) noexcept;
+  /// The internal buffer, input of execute(). Backward: only what the caller writes changes between transforms.
+  /// Forward: execute() leaves it undefined (FFTW_DESTROY_INPUT), so the caller writes all N samples each time.
+  cf_t* input() noexcept { return internal_.get(); }
+  /// Transform of input() into the N samples at `out`.
+  void execute(cf_t* out) noexcept;
 
 private:
   struct buffer_deleter {
@@ -54,7 +52,6 @@ private:
   fftwf_plan plan_for(const void* p) const noexcept;
 
   unsigned              size_;
-  direction             dir_;
   buffer_ptr            internal_;
   buffer_ptr            bounce_;
   std::vector<plan_ptr> plans_;
@@ -63,17 +60,17 @@ private:
 /// dst[i] = src[i] * factor for i < n; AVX2 where the CPU has it. dst may equal src.
 void scale(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept;
 
-/// Number of fine steps of the factored weights of multiply_factored().
-constexpr unsigned factored_weight_period = 16;
+/// Number of weights of multiply_periodic().
+constexpr unsigned periodic_weight_period = 16;
 
-/// dst[i] = src[i] * coarse[i / 16] * fine[i % 16] for i < n: a pointwise product with weights given as the product
-/// of a coarse table (one entry per 16 samples) and 16 fine factors, so that a linear phase ramp costs no weight
-/// memory traffic. AVX2 where the CPU has it. dst and src must not overlap.
-void multiply_factored(cf_t* dst, const cf_t* src, const cf_t* coarse, const cf_t* fine, unsigned n) noexcept;
+/// dst[i] = src[i] * weights[i % 16] for i < n: a pointwise product with weights of period 16, such as the linear
+/// phase exp(j 2 pi k n / N) of a shift by k a multiple of N / 16. AVX2 where the CPU has it. dst and src must not
+/// overlap.
+void multiply_periodic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned n) noexcept;
 
-/// The code of scale() and multiply_factored() for CPUs without AVX2, exposed so that both paths can be tested.
+/// The code of scale() and multiply_periodic() for CPUs without AVX2, exposed so that both paths can be tested.
 void scale_generic(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept;
-void multiply_factored_generic(cf_t* dst, const cf_t* src, const cf_t* coarse, const cf_t* fine, unsigned n) noexcept;
+void multiply_periodic_generic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned n) noexcept;
 
 /// Error unless f_0 is finite and not negative.
 status validate_center_frequency(double f0_hz);

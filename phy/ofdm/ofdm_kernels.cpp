@@ -19,6 +19,18 @@ inline void complex_product(float* out, float a_r, float a_i, float b_r, float b
   out[1]         = im;
 }
 
+/// multiply_periodic() of samples begin <= i < end.
+void multiply_periodic_range(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned begin, unsigned end) noexcept
+{
+  auto*       d = reinterpret_cast<float*>(dst);
+  const auto* s = reinterpret_cast<const float*>(src);
+  const auto* w = reinterpret_cast<const float*>(weights);
+  for (unsigned i = begin; i != end; ++i) {
+    const unsigned r = i % periodic_weight_period;
+    complex_product(d + 2 * i, s[2 * i], s[2 * i + 1], w[2 * r], w[2 * r + 1]);
+  }
+}
+
 #if defined(__x86_64__)
 /// Four complex products a * b with b given as (b_r, b_r) and (b_i, b_i) pairs: with a swapped to (a_i, a_r),
 /// fmaddsub gives (a_r b_r - a_i b_i, a_i b_r + a_r b_i).
@@ -40,27 +52,30 @@ inline void complex_product(float* out, float a_r, float a_i, float b_r, float b
   scale_generic(dst + i, src + i, factor, n - i);
 }
 
-[[gnu::target("avx2,fma")]] void
-multiply_factored_avx2(cf_t* dst, const cf_t* src, const cf_t* coarse, const cf_t* fine, unsigned n) noexcept
+[[gnu::target("avx2,fma")]] void multiply_periodic_avx2(cf_t* dst, const cf_t* src, const cf_t* weights,
+                                                       unsigned n) noexcept
 {
-  static_assert(factored_weight_period == 16);
-  auto*        d = reinterpret_cast<float*>(dst);
-  const auto*  s = reinterpret_cast<const float*>(src);
-  const auto*  c = reinterpret_cast<const float*>(coarse);
-  const auto*  f = reinterpret_cast<const float*>(fine);
-  const __m256 fine_vectors[4] = {_mm256_loadu_ps(f), _mm256_loadu_ps(f + 8), _mm256_loadu_ps(f + 16),
-                                  _mm256_loadu_ps(f + 24)};
-  unsigned     i = 0;
+  static_assert(periodic_weight_period == 16);
+  auto*       d = reinterpret_cast<float*>(dst);
+  const auto* s = reinterpret_cast<const float*>(src);
+  const auto* w = reinterpret_cast<const float*>(weights);
+  __m256      w_re[4];
+  __m256      w_im[4];
+  for (unsigned q = 0; q != 4; ++q) {
+    const __m256 v = _mm256_loadu_ps(w + 8 * q);
+    w_re[q]        = _mm256_moveldup_ps(v);
+    w_im[q]        = _mm256_movehdup_ps(v);
+  }
+  unsigned i = 0;
   for (; i + 16 <= n; i += 16) {
-    const __m256 c_re = _mm256_broadcast_ss(c + 2 * (i / 16));
-    const __m256 c_im = _mm256_broadcast_ss(c + 2 * (i / 16) + 1);
     for (unsigned q = 0; q != 4; ++q) {
-      const __m256 w = complex_product(fine_vectors[q], c_re, c_im);
-      _mm256_storeu_ps(d + 2 * i + 8 * q, complex_product(_mm256_loadu_ps(s + 2 * i + 8 * q), _mm256_moveldup_ps(w),
-                                                          _mm256_movehdup_ps(w)));
+      _mm256_storeu_ps(d + 2 * i + 8 * q, complex_product(_mm256_loadu_ps(s + 2 * i + 8 * q), w_re[q], w_im[q]));
     }
   }
-  multiply_factored_generic(dst + i, src + i, coarse + i / 16, fine, n - i);
+  for (unsigned q = 0; i + 4 <= n; ++q, i += 4) {
+    _mm256_storeu_ps(d + 2 * i, complex_product(_mm256_loadu_ps(s + 2 * i), w_re[q], w_im[q]));
+  }
+  multiply_periodic_range(dst, src, weights, i, n);
 }
 
 bool has_avx2()
@@ -81,19 +96,9 @@ void scale_generic(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept
   }
 }
 
-void multiply_factored_generic(cf_t* dst, const cf_t* src, const cf_t* coarse, const cf_t* fine, unsigned n) noexcept
+void multiply_periodic_generic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned n) noexcept
 {
-  auto*       d = reinterpret_cast<float*>(dst);
-  const auto* s = reinterpret_cast<const float*>(src);
-  const auto* c = reinterpret_cast<const float*>(coarse);
-  const auto* f = reinterpret_cast<const float*>(fine);
-  for (unsigned i = 0; i != n; ++i) {
-    const unsigned m = i / factored_weight_period;
-    const unsigned r = i % factored_weight_period;
-    float          w[2];
-    complex_product(w, f[2 * r], f[2 * r + 1], c[2 * m], c[2 * m + 1]);
-    complex_product(d + 2 * i, s[2 * i], s[2 * i + 1], w[0], w[1]);
-  }
+  multiply_periodic_range(dst, src, weights, 0, n);
 }
 
 void scale(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept
@@ -107,15 +112,15 @@ void scale(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept
   scale_generic(dst, src, factor, n);
 }
 
-void multiply_factored(cf_t* dst, const cf_t* src, const cf_t* coarse, const cf_t* fine, unsigned n) noexcept
+void multiply_periodic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned n) noexcept
 {
 #if defined(__x86_64__)
   if (has_avx2()) {
-    multiply_factored_avx2(dst, src, coarse, fine, n);
+    multiply_periodic_avx2(dst, src, weights, n);
     return;
   }
 #endif
-  multiply_factored_generic(dst, src, coarse, fine, n);
+  multiply_periodic_generic(dst, src, weights, n);
 }
 
 } // namespace airan::phy::detail

@@ -51,7 +51,7 @@ void ofdm_modulator::modulate(std::span<const std::span<cf_t>> samples, const_gr
       symbol_factors_.data() + (slot % numerology_.nof_slots_per_subframe()) * numerology_.nof_symbols_per_slot();
   // Bins 0 .. half - 1 carry subcarriers half .. 2 half - 1, bins N - half .. N - 1 subcarriers 0 .. half - 1; the
   // other bins stay zero.
-  cf_t* const bins = fft_->backward_input();
+  cf_t* const bins = fft_->input();
   for (unsigned symbol = 0; symbol != grid.nof_symbols; ++symbol) {
     const unsigned start = numerology_.symbol_offset(slot, symbol);
     const unsigned cp    = numerology_.cp_length(slot, symbol);
@@ -60,7 +60,7 @@ void ofdm_modulator::modulate(std::span<const std::span<cf_t>> samples, const_gr
       detail::scale(bins + n_fft - half, a, factors[symbol], half);
       detail::scale(bins, a + half, factors[symbol], half);
       cf_t* const out = samples[port].data() + start;
-      fft_->backward(out + cp);
+      fft_->execute(out + cp);
       std::copy_n(out + n_fft, cp, out);
     }
   }

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numbers>
@@ -178,24 +179,22 @@ TEST_CASE("OFDM kernels: SIMD and portable paths compute the plain products")
 {
   std::mt19937      rng(9);
   std::vector<cf_t> src(1700);
-  std::vector<cf_t> coarse(1700 / 16 + 1);
-  std::vector<cf_t> fine(16);
+  std::vector<cf_t> weights(16);
   fill_random(src, rng);
-  fill_random(coarse, rng);
-  fill_random(fine, rng);
+  fill_random(weights, rng);
   const cf_t factor{0.6F, -0.8F};
-  for (const unsigned n : {0U, 1U, 3U, 15U, 16U, 17U, 33U, 1638U, 1700U}) {
+  for (const unsigned n : {0U, 1U, 3U, 4U, 15U, 16U, 17U, 28U, 33U, 72U, 1638U, 1700U}) {
     CAPTURE(n);
     std::vector<cf_t> expected_product(n);
     std::vector<cf_t> expected_scaled(n);
     for (unsigned i = 0; i != n; ++i) {
-      expected_product[i] = cf_t(cd_t(src[i]) * cd_t(coarse[i / 16]) * cd_t(fine[i % 16]));
+      expected_product[i] = cf_t(cd_t(src[i]) * cd_t(weights[i % 16]));
       expected_scaled[i]  = cf_t(cd_t(src[i]) * cd_t(factor));
     }
     std::vector<cf_t> product(n + 1, cf_t{7.0F, 7.0F});
     std::vector<cf_t> product_generic(n + 1, cf_t{7.0F, 7.0F});
-    detail::multiply_factored(product.data(), src.data(), coarse.data(), fine.data(), n);
-    detail::multiply_factored_generic(product_generic.data(), src.data(), coarse.data(), fine.data(), n);
+    detail::multiply_periodic(product.data(), src.data(), weights.data(), n);
+    detail::multiply_periodic_generic(product_generic.data(), src.data(), weights.data(), n);
     // In place, as the kernels' contract allows for scale().
     std::vector<cf_t> scaled(src.begin(), src.begin() + n);
     std::vector<cf_t> scaled_generic(scaled);
@@ -411,6 +410,43 @@ TEST_CASE("OFDM demodulator: larger FFT sizes, window offsets, 16 ports, any buf
   // Sample buffers 8 bytes (one sample), 4 bytes and 12 bytes off the allocator's alignment.
   for (const unsigned offset_floats : {1U, 2U, 3U}) {
     CHECK(round_trip_error(carrier, 1, 2, 0, 0.25F, offset_floats, rng) < 1e-5);
+  }
+}
+
+TEST_CASE("OFDM demodulator: writes the grid and nothing around it, at any grid alignment")
+{
+  std::mt19937 rng(8);
+  for (const unsigned nof_prb : {1U, 11U, 273U}) {
+    // 4 ports at most, so that the 273 PRB case stays quick.
+    for (const unsigned nof_ports : {1U, 4U}) {
+      const carrier_config carrier     = make_carrier(1, cyclic_prefix::normal, nof_prb, 3.5e9);
+      ofdm_modulator       modulator   = make_modulator(carrier);
+      ofdm_demodulator     demodulator = make_demodulator(carrier);
+      const auto&          numerology  = modulator.numerology();
+      const unsigned       slot        = 1;
+      slot_grid            tx(nof_ports, numerology);
+      fill_random(tx.data, rng);
+      slot_samples samples(nof_ports, numerology.slot_length(slot), 0);
+      modulator.modulate(samples.ports, tx.view, slot);
+
+      // A grid 0 or 1 samples past the allocator's alignment, inside a buffer whose other values must stay.
+      const cf_t guard{7.0F, -7.0F};
+      for (const unsigned offset : {0U, 1U}) {
+        CAPTURE(nof_prb);
+        CAPTURE(nof_ports);
+        CAPTURE(offset);
+        const std::size_t margin = numerology.fft_size();
+        std::vector<cf_t> buffer(tx.data.size() + 2 * margin, guard);
+        const grid_view   rx{buffer.data() + margin + offset, nof_ports, numerology.nof_symbols_per_slot(),
+                           numerology.nof_subcarriers()};
+        demodulator.demodulate(rx, samples.const_ports(), slot);
+        const std::span<const cf_t> inside(rx.data, tx.data.size());
+        CHECK(relative_error(std::vector<cf_t>(inside.begin(), inside.end()), tx.data) < 1e-5);
+        CHECK(std::all_of(buffer.begin(), buffer.begin() + margin + offset, [&](cf_t v) { return v == guard; }));
+        CHECK(std::all_of(buffer.begin() + margin + offset + tx.data.size(), buffer.end(),
+                          [&](cf_t v) { return v == guard; }));
+      }
+    }
   }
 }
 

@@ -96,9 +96,10 @@ private:
 };
 
 /// OFDM demodulation of whole slots, the inverse of ofdm_modulator: per symbol, cyclic prefix removal with the FFT
-/// window fft_window_offset() samples early, FFT, and extraction of the 12 N_RB subcarriers with one multiplication
-/// that undoes the window's linear phase exp(-j 2 pi (k - 6 N_RB) offset / N_FFT), the 5.4 phase exp(-j theta_l) and
-/// the sqrt(N_FFT) gain, so that a signal from ofdm_modulator (with no delay) comes back as its grid. A delay of tau
+/// window fft_window_offset() samples early, rotated to start at the end of the cyclic prefix (which undoes the
+/// window's linear phase exp(-j 2 pi (k - 6 N_RB) offset / N_FFT)); one multiplication of the samples that undoes the
+/// 5.4 phase exp(-j theta_l) and the sqrt(N_FFT) gain and shifts the 12 N_RB subcarriers into consecutive bins; an
+/// FFT straight into the grid. A signal from ofdm_modulator (with no delay) comes back as its grid. A delay of tau
 /// samples (-fft_window_offset() <= tau <= N_CP - fft_window_offset()) shows as exp(-j 2 pi (k - 6 N_RB) tau / N_FFT).
 /// Owns its FFTW plans and buffers; one object serves one thread at a time.
 class ofdm_demodulator {
@@ -125,14 +126,16 @@ private:
   ofdm_numerology                   numerology_;
   unsigned                          window_offset_;
   std::unique_ptr<detail::ofdm_fft> fft_;
-  /// The weights exp(j 2 pi (k - 6 N_RB) offset / N_FFT) / sqrt(N_FFT) of subcarrier k = 16 m + r of each half of
-  /// the grid (k < 6 N_RB, k >= 6 N_RB), factored as coarse_ramp_[half][m] * fine_ramp_[r].
-  std::vector<cf_t> coarse_ramp_;
-  std::vector<cf_t> fine_ramp_;
-  /// exp(j theta_l) per [slot within the subframe][symbol].
-  std::vector<cf_t> symbol_phases_;
-  /// Scratch: coarse_ramp_ times the phase of the symbol being extracted.
-  std::vector<cf_t> coarse_weights_;
+  /// The transform writes subcarrier k to bin k + bins_before_: the window is multiplied by exp(j 2 pi (6 N_RB +
+  /// bins_before_) n / N_FFT), with 6 N_RB + bins_before_ a multiple of N_FFT / 16 so that the weights have period 16.
+  unsigned bins_before_ = 0;
+  /// Where the weights of the window's part before the end of the cyclic prefix start (see symbol_weights_).
+  unsigned tail_weights_at_ = 0;
+  /// Per [slot within the subframe][symbol], 32 weights w[r] = exp(j theta_l) exp(j 2 pi (6 N_RB + bins_before_) r /
+  /// N_FFT) / sqrt(N_FFT): sample n of the rotated window is multiplied by w[n % 16].
+  std::vector<cf_t> symbol_weights_;
+  /// Scratch: the bins of a transform that cannot go straight into the grid, or the grid values it overwrites.
+  std::vector<cf_t> bins_;
 };
 
 } // namespace airan::phy
