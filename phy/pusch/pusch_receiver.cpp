@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 namespace airan::phy {
 
@@ -58,7 +59,8 @@ struct pusch_receiver::impl {
         estimate(estimator_config(cfg)),
         eq({cfg.max_nof_rx_ports, cfg.max_nof_layers, 12 * cfg.max_nof_prb}),
         tp(cfg.max_nof_prb),
-        decoder(max_transport_block_size, cfg.nof_harq_processes, cfg.ldpc)
+        decoder(max_transport_block_size, cfg.nof_harq_buffers, cfg.ldpc),
+        harq(cfg.nof_harq_buffers)
   {
     const std::size_t max_re = std::size_t{12} * cfg.max_nof_prb;
     subcarriers.resize(max_re);
@@ -306,6 +308,7 @@ struct pusch_receiver::impl {
   equalizer eq;
   transform_precoder tp;
   ulsch_decoder decoder;
+  harq_process_map harq;
   std::vector<uint16_t> subcarriers;
   std::vector<cf_t> y;
   std::vector<cf_t> h;
@@ -329,7 +332,18 @@ struct pusch_receiver::impl {
   unsigned last_nof_bits = 0;
 };
 
-pusch_receiver::pusch_receiver(const pusch_receiver_config& config) : impl_(std::make_unique<impl>(config)) {}
+pusch_receiver::pusch_receiver(const pusch_receiver_config& config)
+{
+  if (config.nof_harq_buffers == 0) {
+    throw std::invalid_argument("PUSCH receiver: nof_harq_buffers must be positive");
+  }
+  impl_ = std::make_unique<impl>(config);
+}
+
+const harq_process_map_counters& pusch_receiver::harq_counters() const noexcept
+{
+  return impl_->harq.counters();
+}
 
 pusch_receiver::~pusch_receiver() = default;
 
@@ -359,7 +373,11 @@ status pusch_receiver::validate(const pusch_pdu& pdu, const carrier_config& carr
   if (auto s = compute_pusch_codeword_params(cw, pdu, carrier); !s) {
     return s;
   }
-  return impl_->decoder.validate(cw.ulsch, pdu.harq_id);
+  if (pdu.harq_id >= max_nof_pusch_harq_processes) {
+    return status::error("PUSCH receiver: HARQ process " + std::to_string(pdu.harq_id) + " out of range (0.." +
+                         std::to_string(max_nof_pusch_harq_processes - 1) + ")");
+  }
+  return impl_->decoder.validate(cw.ulsch, 0);
 }
 
 pusch_rx_result pusch_receiver::receive(std::span<uint8_t> tb_bytes, const_grid_view grid, const pusch_pdu& pdu,
@@ -397,7 +415,12 @@ pusch_rx_result pusch_receiver::receive(std::span<uint8_t> tb_bytes, const_grid_
   descramble_llrs(llrs, pusch_scrambling_cinit(static_cast<uint16_t>(pdu.rnti), static_cast<uint16_t>(pdu.n_id)));
   times.demapping += lap_us(lap);
 
-  const auto decoded = d.decoder.decode(tb_bytes, llrs, cw.ulsch, pdu.harq_id, pdu.new_data, cb_results);
+  const auto harq = d.harq.acquire(pdu.rnti, pdu.harq_id, pdu.new_data);
+  result.harq_retransmission_lost = !pdu.new_data && !harq.combine;
+  const auto decoded = d.decoder.decode(tb_bytes, llrs, cw.ulsch, harq.buffer, !harq.combine, cb_results);
+  if (decoded.tb_crc_ok) {
+    d.harq.release(harq.buffer);
+  }
   times.decoding = lap_us(lap);
   times.total = std::chrono::duration<float, std::micro>(lap - start).count();
   result.tb_crc_ok = decoded.tb_crc_ok;

@@ -81,6 +81,8 @@ pusch_slot_result pusch_slot_processor::process(std::span<const std::span<uint8_
   counters_.nof_dropped_pdus += slot.nof_dropped;
   counters_.nof_crc_ok += slot.nof_crc_ok;
   counters_.nof_crc_failed += slot.nof_crc_failed;
+  counters_.nof_harq_evictions = receiver_.harq_counters().nof_evictions;
+  counters_.nof_harq_lost_retransmissions = receiver_.harq_counters().nof_lost_retransmissions;
   return slot;
 }
 

@@ -70,7 +70,7 @@ struct link_simulator::impl {
     c.max_nof_prb = sc.carrier.nof_prb;
     c.max_nof_rx_ports = sc.nof_rx_ports;
     c.max_nof_layers = max_layers;
-    c.nof_harq_processes = static_cast<unsigned>(sc.pdus.size());
+    c.nof_harq_buffers = static_cast<unsigned>(sc.pdus.size());
     c.estimator = estimator;
     return c;
   }

@@ -131,7 +131,7 @@ phy::pusch_slot_processor_config processor_config(const slot_bench_config& c)
   pc.receiver.max_nof_prb = c.nof_prb;
   pc.receiver.max_nof_rx_ports = c.nof_rx_ports;
   pc.receiver.max_nof_layers = c.nof_layers;
-  pc.receiver.nof_harq_processes = 1;
+  pc.receiver.nof_harq_buffers = 1;
   pc.receiver.estimator = c.estimator;
   pc.receiver.ldpc = {c.ldpc_max_iterations, true};
   pc.max_nof_pdus = 1;

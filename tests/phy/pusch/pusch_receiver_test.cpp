@@ -8,7 +8,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 using namespace airan;
@@ -115,6 +117,98 @@ TEST_CASE("PUSCH receiver: noise-free loopback over layers, DM-RS configurations
   }
 }
 
+namespace {
+
+/// Zeroes, on every port and symbol, the subcarriers of PRBs [first, first + count) of the BWP: the receiver sees no
+/// signal there, so the coded bits mapped to them arrive as erasures.
+void erase_prbs(std::vector<cf_t>& grid, unsigned nof_ports, unsigned bwp_size, unsigned first, unsigned count)
+{
+  for (unsigned row = 0; row != nof_ports * 14; ++row) {
+    std::fill_n(grid.begin() + (std::size_t{row} * bwp_size + first) * 12, 12 * count, cf_t{});
+  }
+}
+
+} // namespace
+
+TEST_CASE("PUSCH receiver: a retransmission combines with its own UE's soft bits when another UE uses the same "
+          "HARQ process")
+{
+  carrier_config carrier;
+  carrier.nof_prb = 52;
+  carrier.bwp_size = 52;
+  pusch_transmitter tx(52, 1);
+  std::mt19937 rng(21);
+  pusch_pdu ue_a;
+  ue_a.rnti = 0x4601;
+  ue_a.n_id = 1;
+  ue_a.nof_prb = 52;
+  ue_a.table = mcs_table::qam64;
+  ue_a.mcs = 20;
+  ue_a.harq_id = 3;
+  pusch_pdu ue_b = ue_a;
+  ue_b.rnti = 0x4602;
+  ue_b.n_id = 2;
+
+  // UE A's block in two halves: each transmission carries the same coded bits (RV 0) with the other half of the
+  // PRBs erased, so that neither decodes alone and both together are the whole codeword.
+  std::vector<cf_t> a_grid;
+  const auto a_tb = transmit(tx, a_grid, ue_a, carrier, rng);
+  std::vector<cf_t> a_first = a_grid;
+  erase_prbs(a_first, 1, 52, 26, 26);
+  std::vector<cf_t> a_second = a_grid;
+  erase_prbs(a_second, 1, 52, 0, 26);
+  std::vector<cf_t> b_grid;
+  const auto b_tb = transmit(tx, b_grid, ue_b, carrier, rng);
+  const grid_view a_first_view{a_first.data(), 1, 14, 12 * 52};
+  const grid_view a_second_view{a_second.data(), 1, 14, 12 * 52};
+  const grid_view b_view{b_grid.data(), 1, 14, 12 * 52};
+
+  SUBCASE("each half alone fails")
+  {
+    pusch_receiver rx({52, 1, 1, 4, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
+    std::vector<uint8_t> decoded(a_tb.size());
+    CHECK_FALSE(rx.receive(decoded, a_first_view, ue_a, carrier).tb_crc_ok);
+    CHECK_FALSE(rx.receive(decoded, a_second_view, ue_a, carrier).tb_crc_ok);
+  }
+  SUBCASE("UE B's new data on HARQ process 3 between UE A's transmissions")
+  {
+    pusch_receiver rx({52, 1, 1, 4, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
+    std::vector<uint8_t> decoded(a_tb.size());
+    CHECK_FALSE(rx.receive(decoded, a_first_view, ue_a, carrier).tb_crc_ok);
+    std::vector<uint8_t> b_decoded(b_tb.size());
+    CHECK(rx.receive(b_decoded, b_view, ue_b, carrier).tb_crc_ok);
+    CHECK(b_decoded == b_tb);
+    auto retransmission = ue_a;
+    retransmission.new_data = false;
+    const auto result = rx.receive(decoded, a_second_view, retransmission, carrier);
+    CHECK(result.tb_crc_ok);
+    CHECK_FALSE(result.harq_retransmission_lost);
+    CHECK(decoded == a_tb);
+    CHECK(rx.harq_counters().nof_evictions == 0);
+  }
+  SUBCASE("one buffer: UE B evicts UE A's soft bits and the loss is reported")
+  {
+    pusch_receiver rx({52, 1, 1, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
+    std::vector<uint8_t> decoded(a_tb.size());
+    CHECK_FALSE(rx.receive(decoded, a_first_view, ue_a, carrier).tb_crc_ok);
+    std::vector<uint8_t> b_decoded(b_tb.size());
+    CHECK(rx.receive(b_decoded, b_view, ue_b, carrier).tb_crc_ok);
+    auto retransmission = ue_a;
+    retransmission.new_data = false;
+    const auto result = rx.receive(decoded, a_second_view, retransmission, carrier);
+    CHECK_FALSE(result.tb_crc_ok);
+    CHECK(result.harq_retransmission_lost);
+    CHECK(rx.harq_counters().nof_evictions == 1);
+    CHECK(rx.harq_counters().nof_lost_retransmissions == 1);
+  }
+}
+
+TEST_CASE("PUSCH receiver: no HARQ buffers is a configuration error")
+{
+  CHECK_THROWS_AS(pusch_receiver({52, 1, 1, 0, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}}),
+                  std::invalid_argument);
+}
+
 TEST_CASE("PUSCH receiver: invalid PDUs are rejected with a message")
 {
   carrier_config carrier;
@@ -132,8 +226,10 @@ TEST_CASE("PUSCH receiver: invalid PDUs are rejected with a message")
   bad.nof_antenna_ports = 2;
   CHECK(rx.validate(bad, carrier, 1).message().find("receive ports") != std::string::npos);
   bad = pdu;
-  bad.harq_id = 5;
-  CHECK_FALSE(rx.validate(bad, carrier, 2).is_ok());
+  bad.harq_id = 31;
+  CHECK(rx.validate(bad, carrier, 2).is_ok());
+  bad.harq_id = 32;
+  CHECK(rx.validate(bad, carrier, 2).message().find("HARQ process 32") != std::string::npos);
   carrier_config big = carrier;
   big.nof_prb = 100;
   big.bwp_size = 100;

@@ -120,9 +120,9 @@ TEST_CASE("PUSCH slot processor: six UEs decode bit-exactly in one 273-PRB slot 
   pdus.back().dmrs.additional_position = 3;
   pdus.back().dmrs.nof_cdm_groups_without_data = 3;
   pdus.back().dmrs.n_scid = 1;
-  // 7 (invalid): HARQ process 20 beyond the receiver's 16.
+  // 7 (invalid): HARQ process 32 beyond 0..31.
   pdus.push_back(make_pdu(0x4608, 0, 10, 1, mcs_table::qam64, 5));
-  pdus.back().harq_id = 20;
+  pdus.back().harq_id = 32;
   // 8: 32 PRB, 1 layer on 2 antenna ports, mapping type B over symbols 2..11.
   pdus.push_back(make_pdu(0x4609, 240, 32, 1, mcs_table::qam256, 5));
   pdus.back().nof_antenna_ports = 2;
@@ -175,8 +175,8 @@ TEST_CASE("PUSCH slot processor: six UEs decode bit-exactly in one 273-PRB slot 
   CHECK(contains(beyond_bwp, "PRB allocation [260, +20) not inside the bandwidth part of 273 PRB"));
   CHECK(contains(slot.pdus[5].validation, "PUSCH PDU 5 (RNTI 17926"));
   CHECK(contains(slot.pdus[5].validation, "MCS index 31 is reserved"));
-  CHECK(contains(slot.pdus[7].validation, "PUSCH PDU 7 (RNTI 17928, HARQ 20)"));
-  CHECK(contains(slot.pdus[7].validation, "HARQ process 20 out of range"));
+  CHECK(contains(slot.pdus[7].validation, "PUSCH PDU 7 (RNTI 17928, HARQ 32)"));
+  CHECK(contains(slot.pdus[7].validation, "HARQ process 32 out of range"));
   CHECK(contains(slot.pdus[9].validation, "PUSCH PDU 9 (RNTI 17922, HARQ 3): same RNTI and HARQ process as PDU 1"));
   for (unsigned i : {2U, 5U, 7U, 9U}) {
     CAPTURE(i);

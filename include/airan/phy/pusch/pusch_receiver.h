@@ -8,6 +8,7 @@
 #include "airan/phy/coding/ldpc_decoder.h"
 #include "airan/phy/common/resource_grid.h"
 #include "airan/phy/pusch/channel_estimator.h"
+#include "airan/phy/pusch/harq_process_map.h"
 #include "airan/phy/pusch/pusch_pdu.h"
 #include "airan/phy/ulsch/ulsch_decoder.h"
 
@@ -24,7 +25,10 @@ struct pusch_receiver_config {
   unsigned max_nof_prb = 275;
   unsigned max_nof_rx_ports = 4;
   unsigned max_nof_layers = 4;
-  unsigned nof_harq_processes = 16;
+  /// HARQ soft buffers, shared by all UEs: each holds the soft bits of one (RNTI, HARQ process) until its transport
+  /// block passes CRC; when all are held, the least recently used is taken (harq_process_map). Each is sized for
+  /// the largest transport block.
+  unsigned nof_harq_buffers = 16;
   channel_estimator_kind estimator = channel_estimator_kind::ls_linear;
   equalizer_kind equalizer = equalizer_kind::mmse;
   ldpc_decoder_config ldpc{};
@@ -62,6 +66,9 @@ struct pusch_rx_result {
   float time_offset_s = 0.0f;
   float cfo_hz = 0.0f;
   float dmrs_snr_db = 0.0f;
+  /// A retransmission (new_data = false) whose HARQ process held no soft bits (evicted, finished or never seen),
+  /// decoded on its own.
+  bool harq_retransmission_lost = false;
   pusch_stage_times_us times;
 };
 
@@ -77,6 +84,7 @@ struct pusch_rx_intermediates {
 
 class pusch_receiver {
 public:
+  /// Throws std::invalid_argument for nof_harq_buffers = 0.
   explicit pusch_receiver(const pusch_receiver_config& config);
   ~pusch_receiver();
   pusch_receiver(const pusch_receiver&) = delete;
@@ -93,6 +101,9 @@ public:
 
   /// The intermediates of the last receive() (empty before the first).
   pusch_rx_intermediates intermediates() const noexcept;
+
+  /// Evictions and lost retransmissions of the HARQ soft buffers since creation.
+  const harq_process_map_counters& harq_counters() const noexcept;
 
 private:
   struct impl;

@@ -52,6 +52,10 @@ struct pusch_slot_counters {
   uint64_t nof_dropped_pdus = 0;
   uint64_t nof_crc_ok = 0;
   uint64_t nof_crc_failed = 0;
+  /// HARQ soft buffers taken from unfinished processes, and retransmissions decoded without their earlier soft bits
+  /// (harq_process_map_counters).
+  uint64_t nof_harq_evictions = 0;
+  uint64_t nof_harq_lost_retransmissions = 0;
 };
 
 /// Decodes the PUSCH PDUs of a slot with one pusch_receiver. A PDU is rejected, with a message naming its index, RNTI
@@ -65,9 +69,9 @@ struct pusch_slot_counters {
 /// Allocations that overlap in time and frequency are accepted: MU-MIMO shares resource blocks between UEs on
 /// different DM-RS ports.
 ///
-/// HARQ soft buffers belong to the receiver and are indexed by HARQ process alone (pusch_receiver_config::
-/// nof_harq_processes), not by UE: a retransmission (new_data = false) combines with the last transmission decoded
-/// on that process index, so the caller maps each (RNTI, HARQ process) to its own index when UEs retransmit.
+/// HARQ soft buffers belong to the receiver and are kept per UE and process (RNTI, HARQ process): a retransmission
+/// (new_data = false) combines with the earlier transmissions of its own UE and process, whatever other UEs send
+/// meanwhile (pusch_receiver_config::nof_harq_buffers, harq_process_map).
 class pusch_slot_processor {
 public:
   /// Allocates the receiver and the per-PDU results. Throws std::invalid_argument for max_nof_pdus = 0.
