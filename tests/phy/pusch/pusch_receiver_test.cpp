@@ -162,25 +162,28 @@ TEST_CASE("PUSCH receiver: a retransmission combines with its own UE's soft bits
   const grid_view a_first_view{a_first.data(), 1, 14, 12 * 52};
   const grid_view a_second_view{a_second.data(), 1, 14, 12 * 52};
   const grid_view b_view{b_grid.data(), 1, 14, 12 * 52};
+  std::vector<uint8_t> decoded(a_tb.size());
 
   SUBCASE("each half alone fails")
   {
     pusch_receiver rx({52, 1, 1, 4, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
-    std::vector<uint8_t> decoded(a_tb.size());
     CHECK_FALSE(rx.receive(decoded, a_first_view, ue_a, carrier).tb_crc_ok);
     CHECK_FALSE(rx.receive(decoded, a_second_view, ue_a, carrier).tb_crc_ok);
   }
-  SUBCASE("UE B's new data on HARQ process 3 between UE A's transmissions")
-  {
-    pusch_receiver rx({52, 1, 1, 4, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
-    std::vector<uint8_t> decoded(a_tb.size());
+  // UE A's first half, UE B's new data on the same HARQ process, UE A's second half as a retransmission.
+  auto interleaved_transmissions = [&](pusch_receiver& rx) {
     CHECK_FALSE(rx.receive(decoded, a_first_view, ue_a, carrier).tb_crc_ok);
     std::vector<uint8_t> b_decoded(b_tb.size());
     CHECK(rx.receive(b_decoded, b_view, ue_b, carrier).tb_crc_ok);
     CHECK(b_decoded == b_tb);
     auto retransmission = ue_a;
     retransmission.new_data = false;
-    const auto result = rx.receive(decoded, a_second_view, retransmission, carrier);
+    return rx.receive(decoded, a_second_view, retransmission, carrier);
+  };
+  SUBCASE("UE A's retransmission combines with its own soft bits")
+  {
+    pusch_receiver rx({52, 1, 1, 4, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
+    const auto result = interleaved_transmissions(rx);
     CHECK(result.tb_crc_ok);
     CHECK_FALSE(result.harq_retransmission_lost);
     CHECK(decoded == a_tb);
@@ -189,13 +192,7 @@ TEST_CASE("PUSCH receiver: a retransmission combines with its own UE's soft bits
   SUBCASE("one buffer: UE B evicts UE A's soft bits and the loss is reported")
   {
     pusch_receiver rx({52, 1, 1, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
-    std::vector<uint8_t> decoded(a_tb.size());
-    CHECK_FALSE(rx.receive(decoded, a_first_view, ue_a, carrier).tb_crc_ok);
-    std::vector<uint8_t> b_decoded(b_tb.size());
-    CHECK(rx.receive(b_decoded, b_view, ue_b, carrier).tb_crc_ok);
-    auto retransmission = ue_a;
-    retransmission.new_data = false;
-    const auto result = rx.receive(decoded, a_second_view, retransmission, carrier);
+    const auto result = interleaved_transmissions(rx);
     CHECK_FALSE(result.tb_crc_ok);
     CHECK(result.harq_retransmission_lost);
     CHECK(rx.harq_counters().nof_evictions == 1);
