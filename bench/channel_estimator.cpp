@@ -78,7 +78,7 @@ void bm_channel_estimator(benchmark::State& state, channel_estimator_kind kind, 
   channel_estimator_config config;
   config.max_nof_rx_ports = nof_rx;
   if (variant != ls_variant::adaptive) {
-    config.ls_time = ls_time_mode::interpolate;
+    config.dmrs_time = dmrs_time_mode::interpolate;
   }
   if (variant == ls_variant::raw) {
     config.ls_smoothing_prb = 0.0F;

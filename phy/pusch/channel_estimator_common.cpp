@@ -185,8 +185,8 @@ status validate_channel_estimator_config(const channel_estimator_config& config)
   if (!(config.ls_smoothing_prb >= 0.0F && config.ls_smoothing_prb <= 8.0F)) {
     return error("ls_smoothing_prb " + std::to_string(config.ls_smoothing_prb) + " outside [0, 8]");
   }
-  if (config.ls_time > ls_time_mode::adaptive) {
-    return error("ls_time " + std::to_string(static_cast<unsigned>(config.ls_time)) + " is not a mode");
+  if (config.dmrs_time > dmrs_time_mode::adaptive) {
+    return error("dmrs_time " + std::to_string(static_cast<unsigned>(config.dmrs_time)) + " is not a mode");
   }
   return status::ok();
 }
@@ -232,6 +232,7 @@ channel_estimator_base::channel_estimator_base(const channel_estimator_config& c
   signal_power_(config.max_nof_rx_ports),
   phasor_(std::size_t{12} * config.max_nof_prb),
   pilot_phasor_(max_pilots_),
+  difference_(max_pilots_),
   occasion_channel_(max_dmrs_occasions * std::size_t{12} * config.max_nof_prb)
 {
 }
@@ -413,6 +414,51 @@ layer_pilots channel_estimator_base::despread(const call_setup& s, const channel
   return pilots;
 }
 
+void channel_estimator_base::combine_occasions(layer_pilots& layer, float noise_gain) noexcept
+{
+  if (layer.nof_occasions < 2 || config_.dmrs_time == dmrs_time_mode::interpolate) {
+    return;
+  }
+  if (config_.dmrs_time == dmrs_time_mode::adaptive) {
+    double change = 0.0;
+    double noise = 0.0;
+    for (unsigned r = 0; r < layer.nof_rx_ports; ++r) {
+      for (unsigned o = 0; o + 1 < layer.nof_occasions; ++o) {
+        const cf_t* a = layer.row(r, o).data();
+        const cf_t* b = layer.row(r, o + 1).data();
+        for (unsigned m = 0; m < layer.nof_pilots; ++m) {
+          difference_[m] = b[m] - a[m];
+        }
+        change += ce::correlate(difference_.data(), difference_.data(), layer.nof_pilots).real();
+      }
+      noise += layer.noise_var[r];
+    }
+    const double nof_differences = static_cast<double>(layer.nof_occasions - 1) * layer.nof_pilots;
+    const double mean_change = change / (nof_differences * layer.nof_rx_ports);
+    const double mean_noise = noise_gain * noise / layer.nof_rx_ports;
+    if (mean_change > 4.0 * mean_noise) {
+      return;
+    }
+  }
+  const float scale = 1.0F / static_cast<float>(layer.nof_occasions);
+  for (unsigned r = 0; r < layer.nof_rx_ports; ++r) {
+    cf_t* first = layer.row(r, 0).data();
+    for (unsigned o = 1; o < layer.nof_occasions; ++o) {
+      const cf_t* other = layer.row(r, o).data();
+      for (unsigned m = 0; m < layer.nof_pilots; ++m) {
+        first[m] += other[m];
+      }
+    }
+    for (unsigned m = 0; m < layer.nof_pilots; ++m) {
+      first[m] *= scale;
+    }
+    for (unsigned o = 1; o < layer.nof_occasions; ++o) {
+      std::copy_n(first, layer.nof_pilots, layer.row(r, o).data());
+    }
+  }
+  layer.occasions_equal = true;
+}
+
 bool channel_estimator_base::interpolate(channel_estimate& out, const call_setup& s, const layer_pilots& pilots,
                                          unsigned layer, const pusch_pdu& pdu) noexcept
 {
@@ -497,7 +543,7 @@ void channel_estimator_base::estimate(channel_estimate&         out,
   bool time_invariant = true;
   for (unsigned j = 0; j < pattern.nof_layers; ++j) {
     layer_pilots pilots = despread(s, out, j, pattern);
-    smooth(pilots);
+    combine_occasions(pilots, smooth(pilots));
     time_invariant = interpolate(out, s, pilots, j, pdu) && time_invariant;
   }
   if (time_invariant) {

@@ -65,7 +65,7 @@ public:
   dft_channel_estimator& operator=(const dft_channel_estimator&) = delete;
 
 private:
-  void smooth(layer_pilots& layer) noexcept override
+  float smooth(layer_pilots& layer) noexcept override
   {
     assert(layer.spacing > 0.0F);
     const unsigned nof_values = layer.nof_pilots;
@@ -110,9 +110,11 @@ private:
     }
 
     const float threshold = config_.dft_threshold * static_cast<float>(nof_rows);
+    unsigned kept = 0;
     for (unsigned q = 0; q < size; ++q) {
-      const bool in_window = q <= max_bin || q >= size - max_bin;
-      power_[q] = in_window && power_[q] > threshold ? 1.0F / static_cast<float>(size) : 0.0F;
+      const bool keep = (q <= max_bin || q >= size - max_bin) && power_[q] > threshold;
+      power_[q] = keep ? 1.0F / static_cast<float>(size) : 0.0F;
+      kept += keep ? 1 : 0;
     }
     for (unsigned r = 0; r < layer.nof_rx_ports; ++r) {
       for (unsigned o = 0; o < layer.nof_occasions; ++o) {
@@ -125,6 +127,8 @@ private:
         std::copy_n(buffer, nof_values, values.begin());
       }
     }
+    // Noise white over the transform keeps the fraction of it in the kept bins.
+    return static_cast<float>(kept) / static_cast<float>(size);
   }
 
   /// Row of the spectra buffer: rows are max_fft_size_ apart, so every row keeps the alignment of the planned one.

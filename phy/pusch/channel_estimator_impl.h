@@ -1,7 +1,8 @@
 #pragma once
 // The part of the PUSCH channel estimators shared by every method: LS, timing and frequency offsets, noise and
-// covariance, CDM despreading, interpolation (channel_estimator_common.cpp, channel_estimator_statistics.cpp). A method
-// supplies only the smoothing of the despread LS values in frequency.
+// covariance, CDM despreading, averaging or interpolation in time, interpolation in frequency
+// (channel_estimator_common.cpp, channel_estimator_statistics.cpp). A method supplies only the smoothing of the
+// despread LS values in frequency.
 
 #include "airan/phy/pusch/channel_estimator.h"
 
@@ -30,8 +31,8 @@ struct layer_pilots {
   double subcarrier_spacing_hz = 30e3;
   /// Cyclic prefix duration of the numerology (normal CP symbols other than the first of a half subframe).
   double cp_duration_s = 0.0;
-  /// Set by a method that averaged the occasions: every occasion holds the same values, so one frequency
-  /// interpolation serves every symbol.
+  /// Set when the occasions were averaged (combine_occasions()): every occasion holds the same values, so one
+  /// frequency interpolation serves every symbol.
   bool occasions_equal = false;
 
   std::span<cf_t> row(unsigned rx, unsigned occasion) const
@@ -58,8 +59,10 @@ public:
                 const pusch_dmrs_pattern& pattern) noexcept final;
 
 protected:
-  /// Smooths the despread values of one layer in frequency (and, for LS, possibly over the occasions), in place.
-  virtual void smooth(layer_pilots& layer) noexcept = 0;
+  /// Smooths the despread values of one layer in frequency, in place. Returns the noise variance of a smoothed value
+  /// relative to that of a despread value (its noise gain), which the choice between averaging and interpolating the
+  /// occasions in time needs.
+  virtual float smooth(layer_pilots& layer) noexcept = 0;
 
   const channel_estimator_config config_;
 
@@ -120,6 +123,10 @@ private:
   /// CDM despreading of one layer into x_, with its noise variance and power per rx port.
   layer_pilots despread(const call_setup& s, const channel_estimate& out, unsigned layer,
                         const pusch_dmrs_pattern& pattern) noexcept;
+  /// Per config_.dmrs_time, averages the smoothed occasions of one layer: always, never, or (adaptive) when the mean
+  /// |x_{o+1} - x_o|^2 over rx ports, consecutive occasions and values is at most 4 times the noise variance of a
+  /// smoothed value (noise_gain times that of a despread value).
+  void combine_occasions(layer_pilots& layer, float noise_gain) noexcept;
   /// Frequency and time interpolation of one smoothed layer into out. Returns whether one set of values served every
   /// symbol (up to the frequency offset's rotation): a single occasion, or the occasions made equal by smooth().
   bool interpolate(channel_estimate& out, const call_setup& s, const layer_pilots& pilots, unsigned layer,
@@ -157,6 +164,8 @@ private:
   /// exp(-j 2 pi k df tau) for every subcarrier k of the allocation, and its conjugate at one group's pilots.
   std::vector<cf_t> phasor_;
   std::vector<cf_t> pilot_phasor_;
+  /// Differences between two occasions' values (combine_occasions()).
+  std::vector<cf_t> difference_;
   /// Frequency-interpolated channel of each occasion for one rx port and layer: [occasion][subcarrier].
   std::vector<cf_t> occasion_channel_;
 };

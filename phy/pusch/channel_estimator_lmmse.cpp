@@ -147,7 +147,7 @@ private:
     return std::polar(1.0, w) / cd_t(1.0, w);
   }
 
-  void smooth(layer_pilots& layer) noexcept override
+  float smooth(layer_pilots& layer) noexcept override
   {
     const unsigned nof_values = layer.nof_pilots;
     const unsigned length = std::min(max_length_, nof_values);
@@ -169,6 +169,8 @@ private:
       complex_table_[d] = value;
     }
 
+    // Noise gain of the interior filter (sum of |tap|^2), averaged over the rx ports.
+    double noise_gain = 0.0;
     for (unsigned r = 0; r < layer.nof_rx_ports; ++r) {
       const double ratio =
           layer.power[r] > 0.0F ? static_cast<double>(layer.noise_var[r]) / layer.power[r] : max_noise_ratio;
@@ -181,6 +183,10 @@ private:
         } else {
           design_filters<cd_t>(complex_matrix_, complex_rhs_, complex_table_, span, pos, length, noise_ratio, filters);
         }
+      }
+      const cf_t* interior = filters_.data() + std::size_t{half} * length;
+      for (unsigned b = 0; b < length; ++b) {
+        noise_gain += std::norm(interior[b]);
       }
 
       for (unsigned o = 0; o < layer.nof_occasions; ++o) {
@@ -215,6 +221,7 @@ private:
         }
       }
     }
+    return static_cast<float>(noise_gain / layer.nof_rx_ports);
   }
 
   unsigned max_length_;

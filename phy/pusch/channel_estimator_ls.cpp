@@ -1,6 +1,6 @@
 // LS channel estimation: the shared pipeline with the despread LS values smoothed in frequency by a moving average
-// (least-squares lines at the band edges) and, per ls_time_mode, averaged over the DM-RS occasions. The design and the
-// trade-offs are documented with channel_estimator_kind::ls_linear.
+// (least-squares lines at the band edges). The design and the trade-offs are documented with
+// channel_estimator_kind::ls_linear.
 #include "channel_estimator_impl.h"
 #include "channel_estimator_kernels.h"
 
@@ -21,7 +21,7 @@ public:
   }
 
 private:
-  void smooth(layer_pilots& layer) noexcept override
+  float smooth(layer_pilots& layer) noexcept override
   {
     const unsigned half = window_half(layer);
     if (half > 0) {
@@ -31,25 +31,7 @@ private:
         }
       }
     }
-    if (layer.nof_occasions > 1 && average_in_time(layer, 1.0F / static_cast<float>(2 * half + 1))) {
-      const float scale = 1.0F / static_cast<float>(layer.nof_occasions);
-      for (unsigned r = 0; r < layer.nof_rx_ports; ++r) {
-        cf_t* first = layer.row(r, 0).data();
-        for (unsigned o = 1; o < layer.nof_occasions; ++o) {
-          const cf_t* other = layer.row(r, o).data();
-          for (unsigned m = 0; m < layer.nof_pilots; ++m) {
-            first[m] += other[m];
-          }
-        }
-        for (unsigned m = 0; m < layer.nof_pilots; ++m) {
-          first[m] *= scale;
-        }
-        for (unsigned o = 1; o < layer.nof_occasions; ++o) {
-          std::copy_n(first, layer.nof_pilots, layer.row(r, o).data());
-        }
-      }
-      layer.occasions_equal = true;
-    }
+    return 1.0F / static_cast<float>(2 * half + 1);
   }
 
   /// h of the frequency window: at most ls_smoothing_prb resource blocks, at most all the values.
@@ -93,33 +75,6 @@ private:
     for (unsigned i = 0; i < half; ++i) {
       out[static_cast<std::ptrdiff_t>(i) * step] = mean + (static_cast<float>(i) - fhalf) * slope;
     }
-  }
-
-  /// Whether the occasions are averaged: always, never, or (adaptive) when the mean |x_{o+1} - x_o|^2 over rx ports,
-  /// consecutive occasions and values is at most 4 times the noise variance of a smoothed value (noise_gain times
-  /// that of a despread value).
-  bool average_in_time(const layer_pilots& layer, float noise_gain) noexcept
-  {
-    if (config_.ls_time != ls_time_mode::adaptive) {
-      return config_.ls_time == ls_time_mode::average;
-    }
-    double change = 0.0;
-    double noise = 0.0;
-    for (unsigned r = 0; r < layer.nof_rx_ports; ++r) {
-      for (unsigned o = 0; o + 1 < layer.nof_occasions; ++o) {
-        const cf_t* a = layer.row(r, o).data();
-        const cf_t* b = layer.row(r, o + 1).data();
-        for (unsigned m = 0; m < layer.nof_pilots; ++m) {
-          input_[m] = b[m] - a[m];
-        }
-        change += ce::correlate(input_.data(), input_.data(), layer.nof_pilots).real();
-      }
-      noise += layer.noise_var[r];
-    }
-    const double nof_differences = static_cast<double>(layer.nof_occasions - 1) * layer.nof_pilots;
-    const double mean_change = change / (nof_differences * layer.nof_rx_ports);
-    const double mean_noise = noise_gain * noise / layer.nof_rx_ports;
-    return mean_change <= 4.0 * mean_noise;
   }
 
   std::vector<cf_t> input_;

@@ -260,7 +260,7 @@ inline channel_estimator_config raw_ls_config()
 {
   channel_estimator_config config = test_config();
   config.ls_smoothing_prb = 0.0F;
-  config.ls_time = ls_time_mode::interpolate;
+  config.dmrs_time = dmrs_time_mode::interpolate;
   return config;
 }
 

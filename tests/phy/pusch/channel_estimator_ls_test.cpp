@@ -40,11 +40,11 @@ double window_response(unsigned width, double spacing_hz, double tau_s)
   return std::abs(x) < 1e-12 ? 1.0 : std::sin(width * x) / (width * std::sin(x));
 }
 
-channel_estimator_config ls_config(float smoothing_prb, ls_time_mode time)
+channel_estimator_config ls_config(float smoothing_prb, dmrs_time_mode time)
 {
   channel_estimator_config config = test_config();
   config.ls_smoothing_prb = smoothing_prb;
-  config.ls_time = time;
+  config.dmrs_time = time;
   return config;
 }
 
@@ -72,7 +72,7 @@ TEST_CASE("LS smoothing: the error at the pilots of a noisy flat channel shrinks
       const error_region pilots = {2, -1, 2, 0};
       raw += channel_error(estimate_with(channel_estimator_kind::ls_linear, l, y, raw_ls_config()), l, h, pilots).mse;
       smoothed += channel_error(estimate_with(channel_estimator_kind::ls_linear, l, y,
-                                              ls_config(prb, ls_time_mode::interpolate)),
+                                              ls_config(prb, dmrs_time_mode::interpolate)),
                                 l, h, pilots)
                       .mse;
     }
@@ -100,9 +100,9 @@ TEST_CASE("LS smoothing: averaging two DM-RS occasions of a static channel halve
     const auto y = receive(l, h, noise_var, rng);
     const channel_estimate adaptive = estimate_with(channel_estimator_kind::ls_linear, l, y);
     const channel_estimate average =
-        estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, ls_time_mode::average));
+        estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, dmrs_time_mode::average));
     const channel_estimate interpolate =
-        estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, ls_time_mode::interpolate));
+        estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, dmrs_time_mode::interpolate));
     // A static channel: the default (adaptive) averages.
     const auto a = adaptive.all_channels();
     const auto b = average.all_channels();
@@ -134,9 +134,9 @@ TEST_CASE("LS smoothing: the adaptive time mode interpolates when the channel ch
   }
   const channel_estimate adaptive = estimate_with(channel_estimator_kind::ls_linear, l, y);
   const channel_estimate interpolate =
-      estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, ls_time_mode::interpolate));
+      estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, dmrs_time_mode::interpolate));
   const channel_estimate average =
-      estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, ls_time_mode::average));
+      estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, dmrs_time_mode::average));
   const auto a = adaptive.all_channels();
   const auto i = interpolate.all_channels();
   const auto m = average.all_channels();
@@ -220,7 +220,7 @@ TEST_CASE("LS smoothing: an estimate constant in time carries its symbol phases,
   CHECK(worst < 1e-5);
   // Interpolated in time: the symbols' channels differ by more than a phase, and the estimate says so.
   const channel_estimate interpolated =
-      estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, ls_time_mode::interpolate));
+      estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, dmrs_time_mode::interpolate));
   CHECK(interpolated.symbol_phase().empty());
   // One occasion: nothing to interpolate, with every method.
   pdu.dmrs.additional_position = 0;

@@ -298,3 +298,57 @@ TEST_CASE("Channel estimator: noise variance, SNR and DM-RS EPRE match what was 
   }
 }
 
+
+TEST_CASE("Channel estimator: DFT and LMMSE average the occasions of a static channel and interpolate a changing one")
+{
+  std::mt19937 rng(31);
+  const pusch_pdu pdu = test_pdu(96); // DM-RS on symbols 2 and 11
+  auto with_time = [](dmrs_time_mode mode) {
+    channel_estimator_config config = test_config();
+    config.dmrs_time = mode;
+    return config;
+  };
+  for (const auto kind : {channel_estimator_kind::dft, channel_estimator_kind::lmmse}) {
+    CAPTURE(name_of(kind));
+    // Static: the default (adaptive) is the average, keeps about half the noise of one occasion at its pilots, and
+    // holds one channel turned by the frequency offset's phase.
+    double averaged = 0;
+    double interpolated = 0;
+    for (unsigned trial = 0; trial < 4; ++trial) {
+      const test_link l = transmit(pdu, 4, rng);
+      const test_channel h = flat_channel(4, 1, rng);
+      const auto y = receive(l, h, 0.2, rng);
+      const channel_estimate adaptive = estimate_with(kind, l, y);
+      const channel_estimate average = estimate_with(kind, l, y, with_time(dmrs_time_mode::average));
+      const channel_estimate interpolate = estimate_with(kind, l, y, with_time(dmrs_time_mode::interpolate));
+      const auto a = adaptive.all_channels();
+      const auto b = average.all_channels();
+      CHECK(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+      CHECK(adaptive.symbol_phase().size() == 14);
+      CHECK(interpolate.symbol_phase().empty());
+      averaged += channel_error(average, l, h, {2, -1, 2, 0}).mse;
+      interpolated += channel_error(interpolate, l, h, {2, -1, 2, 0}).mse;
+    }
+    CHECK(averaged < 0.65 * interpolated);
+    CHECK(averaged > 0.35 * interpolated);
+
+    // Symbols 0..6 and 7..13 see independent channels: the change between the occasions is far above the noise.
+    const test_link l = transmit(test_pdu(48), 2, rng);
+    std::vector<cf_t> y = receive(l, flat_channel(2, 1, rng), 0.01, rng);
+    const auto second = receive(l, flat_channel(2, 1, rng), 0.01, rng);
+    const std::size_t symbol_size = 12 * l.carrier.bwp_size;
+    for (unsigned r = 0; r < 2; ++r) {
+      const std::size_t offset = (std::size_t{r} * 14 + 7) * symbol_size;
+      std::copy_n(second.begin() + offset, 7 * symbol_size, y.begin() + offset);
+    }
+    const channel_estimate adaptive = estimate_with(kind, l, y);
+    const channel_estimate interpolate = estimate_with(kind, l, y, with_time(dmrs_time_mode::interpolate));
+    const channel_estimate average = estimate_with(kind, l, y, with_time(dmrs_time_mode::average));
+    CHECK(adaptive.symbol_phase().empty());
+    const auto a = adaptive.all_channels();
+    const auto i = interpolate.all_channels();
+    const auto m = average.all_channels();
+    CHECK(std::equal(a.begin(), a.end(), i.begin(), i.end()));
+    CHECK(!std::equal(a.begin(), a.end(), m.begin(), m.end()));
+  }
+}

@@ -31,9 +31,8 @@
 ///    linear interpolation to
 ///    every subcarrier of the allocation (constant beyond the first and last values), and the timing offset is put
 ///    back.
-/// 6. Time: linear interpolation between DM-RS occasions and constant extrapolation outside them (the LS method may
-///    first average the occasions, ls_time_mode), with the estimated frequency offset put back as a phase rotation of
-///    each symbol.
+/// 6. Time: per dmrs_time_mode, the smoothed occasions are averaged, or linearly interpolated with constant
+///    extrapolation outside them; the estimated frequency offset is put back as a phase rotation of each symbol.
 
 #include "airan/common/complex.h"
 #include "airan/common/status.h"
@@ -55,8 +54,8 @@ inline constexpr unsigned max_slot_symbols = 14;
 
 enum class channel_estimator_kind : uint8_t {
   /// LS at the DM-RS REs (after despreading), smoothed in frequency by a moving average over the values of
-  /// ls_smoothing_prb resource blocks and, per ls_time_mode, averaged over the DM-RS occasions; then linear
-  /// interpolation in frequency and time. ls_smoothing_prb = 0 and ls_time_mode = interpolate: raw LS values.
+  /// ls_smoothing_prb resource blocks; then linear interpolation in frequency and, per dmrs_time_mode, averaging or
+  /// interpolation in time. ls_smoothing_prb = 0 and dmrs_time_mode = interpolate: raw LS values.
   ///
   /// Frequency: the despread values are evenly spaced D subcarriers apart (type 1: D = 2, or 4 for pairs; type 2:
   /// adjacent pilots are always averaged into pairs, D = 6). Each value is replaced by the mean of the W = 2 h + 1
@@ -73,12 +72,7 @@ enum class channel_estimator_kind : uint8_t {
   /// default is within 1 dB of the best window (W = 5), and wider windows get worse. A channel with a longer delay
   /// spread needs a narrower window, or LMMSE with a matching profile.
   ///
-  /// Time (ls_time_mode): linear interpolation between the occasions follows a channel that changes over the slot;
-  /// averaging the occasions halves the noise again (two occasions) but holds the channel constant. For a channel
-  /// linear in time, averaging has the lower mean error over the slot exactly when the power of the channel change
-  /// between consecutive occasions is below twice the noise variance of a smoothed value; `adaptive` measures the
-  /// mean |x_{o+1} - x_o|^2 over the smoothed values of every rx port (change plus twice their noise) and averages
-  /// when it is at most four times their noise variance (noise of the despread values / W).
+  /// Time: see dmrs_time_mode; the noise of a smoothed value is that of a despread value / W.
   ls_linear,
   /// LS, then denoising in the delay domain: the values of each DM-RS occasion, extended to a power-of-two length by
   /// a smooth raised-cosine bridge from the last value back to the first (so that the periodic extension has no
@@ -93,8 +87,18 @@ enum class channel_estimator_kind : uint8_t {
   lmmse,
 };
 
-/// Use of the DM-RS occasions of a slot by the LS method (see channel_estimator_kind::ls_linear).
-enum class ls_time_mode : uint8_t {
+/// Use of the DM-RS occasions of a slot, after the smoothing in frequency, by every method.
+///
+/// Linear interpolation between the occasions follows a channel that changes over the slot; averaging the occasions
+/// halves the noise again (two occasions) but holds the channel constant. For a channel linear in time, averaging has
+/// the lower mean error over the slot exactly when the power of the channel change between consecutive occasions is
+/// below twice the noise variance of a smoothed value; `adaptive` measures the mean |x_{o+1} - x_o|^2 over the
+/// smoothed values of every rx port (change plus twice their noise) and averages when it is at most four times their
+/// noise variance. That noise is the despread values' times the smoothing's noise gain: 1 / W for LS, the fraction of
+/// delay bins kept for DFT, the sum of the squared taps of the interior filter (mean over rx ports) for LMMSE.
+/// Averaged, the estimate is one channel turned by the frequency offset's phase (channel_estimate::symbol_phase()),
+/// which lets the equalizer solve once per resource element for the whole slot.
+enum class dmrs_time_mode : uint8_t {
   /// Linear interpolation between occasions, constant outside them.
   interpolate,
   /// The mean of all occasions for every symbol (low Doppler).
@@ -128,14 +132,15 @@ struct channel_estimator_config {
   power_delay_profile lmmse_profile = power_delay_profile::uniform;
   float lmmse_delay_spread_s = 300e-9F;
   unsigned lmmse_filter_length = 16;
-  /// LS method: width of the frequency smoothing window in resource blocks (0: none), and use of the DM-RS occasions.
+  /// LS method: width of the frequency smoothing window in resource blocks (0: none).
   float ls_smoothing_prb = 1.0F;
-  ls_time_mode ls_time = ls_time_mode::adaptive;
+  /// Every method: use of the DM-RS occasions in time.
+  dmrs_time_mode dmrs_time = dmrs_time_mode::adaptive;
 };
 
 /// Checks the maxima (max_nof_prb 1..275, max_nof_rx_ports 1..16, max_nof_layers 1..4), covariance_nof_prb <=
 /// max_nof_prb, dft_max_delay_s in [0, 1e-3), dft_threshold in [0, 1e3], lmmse_delay_spread_s in [0, 1e-4) and
-/// lmmse_filter_length 1..64, ls_smoothing_prb in [0, 8] and ls_time a valid mode.
+/// lmmse_filter_length 1..64, ls_smoothing_prb in [0, 8] and dmrs_time a valid mode.
 status validate_channel_estimator_config(const channel_estimator_config& config);
 
 /// The result of one estimate. Buffers are allocated at creation for the maxima of a configuration; estimate() sets
