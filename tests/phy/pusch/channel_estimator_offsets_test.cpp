@@ -254,7 +254,8 @@ TEST_CASE("Channel estimator: invalid configurations and PDUs are rejected")
   CHECK(config_error([](auto& c) { c.lmmse_filter_length = 0; }).find("lmmse_filter_length") != std::string::npos);
   CHECK(config_error([](auto& c) { c.ls_smoothing_prb = -0.5F; }).find("ls_smoothing_prb") != std::string::npos);
   CHECK(config_error([](auto& c) { c.ls_smoothing_prb = 9.0F; }).find("ls_smoothing_prb") != std::string::npos);
-  CHECK(config_error([](auto& c) { c.dmrs_time = static_cast<dmrs_time_mode>(3); }).find("dmrs_time") != std::string::npos);
+  CHECK(config_error([](auto& c) { c.dmrs_time = static_cast<dmrs_time_mode>(3); }).find("dmrs_time") !=
+        std::string::npos);
 
   channel_estimator_config config;
   config.max_nof_prb = 50;
