@@ -2,6 +2,7 @@
 /// Conversions between unpacked bits (one bit per byte, 0/1) and packed bytes, eight or sixteen bits at a time.
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -21,6 +22,12 @@ inline uint8_t pack_byte_msb_first(const uint8_t* bits) noexcept
   // Bit 0 of byte i moves to bit 63 - i; all partial products land on distinct bit positions, so no carries.
   return static_cast<uint8_t>((word * 0x8040201008040201ULL) >> 56);
 }
+
+/// Packs bits[0 .. 8 nof_bytes - 1] (values 0/1) into bytes[0 .. nof_bytes - 1], each byte most significant bit first;
+/// AVX2 where the CPU has it (32 bits per step).
+void pack_bytes(uint8_t* bytes, const uint8_t* bits, std::size_t nof_bytes) noexcept;
+/// The portable code of pack_bytes(), exposed so that both paths can be tested.
+void pack_bytes_generic(uint8_t* bytes, const uint8_t* bits, std::size_t nof_bytes) noexcept;
 
 /// Eight bytes 0/1 (in memory order) selected from the bits of value by the one-hot bytes of mask.
 inline uint64_t spread_bits(uint8_t value, uint64_t mask) noexcept

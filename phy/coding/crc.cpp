@@ -205,9 +205,8 @@ uint32_t crc_compute_bits(crc_type type, std::span<const uint8_t> bits) noexcept
   const uint8_t* in = bits.data();
   while (nof_bytes != 0) {
     size_t n = std::min(nof_bytes, chunk_bytes);
-    for (size_t i = 0; i != n; ++i, in += 8) {
-      packed[i] = detail::pack_byte_msb_first(in);
-    }
+    detail::pack_bytes(packed, in, n);
+    in += 8 * n;
     reg = update(t, reg, packed, n);
     nof_bytes -= n;
   }

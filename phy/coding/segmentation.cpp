@@ -90,6 +90,14 @@ public:
 
   void append(const uint8_t* bits, size_t n)
   {
+    if (nof_pending_ == 0 && nof_written_ < tb_bytes_.size()) {
+      // Byte aligned: the whole bytes that belong to the transport block are packed straight into it.
+      const size_t direct = std::min(n / 8, tb_bytes_.size() - nof_written_);
+      detail::pack_bytes(tb_bytes_.data() + nof_written_, bits, direct);
+      nof_written_ += direct;
+      bits += 8 * direct;
+      n -= 8 * direct;
+    }
     // pending_ holds nof_pending_ (< 8) bits not yet written; whole bytes leave from its top.
     for (; n >= 8; n -= 8, bits += 8) {
       pending_ = (pending_ << 8) | detail::pack_byte_msb_first(bits);
