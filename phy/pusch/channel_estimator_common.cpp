@@ -110,6 +110,7 @@ void channel_estimate::reshape(unsigned nof_rx_ports, unsigned nof_layers, unsig
   time_offset_s = 0.0F;
   cfo_hz.reset();
   time_invariant_ = false;
+  symbols_pending_ = false;
 }
 
 void channel_estimate::set_symbol_phase(std::span<const cf_t> phase)
@@ -117,11 +118,30 @@ void channel_estimate::set_symbol_phase(std::span<const cf_t> phase)
   assert(phase.empty() || phase.size() == nof_symbols_);
   std::copy(phase.begin(), phase.end(), symbol_phase_.begin());
   time_invariant_ = !phase.empty();
+  symbols_pending_ = time_invariant_;
+}
+
+void channel_estimate::derive_symbols() const
+{
+  if (!symbols_pending_) {
+    return;
+  }
+  symbols_pending_ = false;
+  for (unsigned row = 0; row != nof_rx_ports_ * nof_layers_; ++row) {
+    const cf_t* first = channel_.data() + std::size_t{row} * nof_symbols_ * nof_subcarriers_;
+    for (unsigned l = 1; l < nof_symbols_; ++l) {
+      ce::combine(channel_.data() + (std::size_t{row} * nof_symbols_ + l) * nof_subcarriers_, symbol_phase_[l], first,
+                  cf_t{}, first, nof_subcarriers_);
+    }
+  }
 }
 
 std::span<const cf_t> channel_estimate::channel(unsigned rx, unsigned layer, unsigned symbol) const
 {
   assert(rx < nof_rx_ports_ && layer < nof_layers_ && symbol < nof_symbols_);
+  if (symbol != 0) {
+    derive_symbols();
+  }
   return {channel_.data() + ((std::size_t{rx} * nof_layers_ + layer) * nof_symbols_ + symbol) * nof_subcarriers_,
           nof_subcarriers_};
 }
@@ -129,12 +149,16 @@ std::span<const cf_t> channel_estimate::channel(unsigned rx, unsigned layer, uns
 std::span<cf_t> channel_estimate::channel(unsigned rx, unsigned layer, unsigned symbol)
 {
   assert(rx < nof_rx_ports_ && layer < nof_layers_ && symbol < nof_symbols_);
+  if (symbol != 0) {
+    derive_symbols();
+  }
   return {channel_.data() + ((std::size_t{rx} * nof_layers_ + layer) * nof_symbols_ + symbol) * nof_subcarriers_,
           nof_subcarriers_};
 }
 
 std::span<const cf_t> channel_estimate::all_channels() const
 {
+  derive_symbols();
   return {channel_.data(), std::size_t{nof_rx_ports_} * nof_layers_ * nof_symbols_ * nof_subcarriers_};
 }
 
@@ -503,13 +527,15 @@ bool channel_estimator_base::interpolate(channel_estimate& out, const call_setup
     }
   }
   const unsigned nof_interpolated = pilots.occasions_equal ? 1 : s.nof_occasions;
+  // One set of values: symbol 0 only, the caller derives the others from it.
+  const unsigned nof_written = nof_interpolated == 1 ? 1 : pdu.nof_symbols;
   const unsigned nof_subcarriers = 12 * s.nof_prb;
   for (unsigned r = 0; r < s.nof_rx_ports; ++r) {
     for (unsigned o = 0; o < nof_interpolated; ++o) {
       ce::interpolate(occasion_channel_.data() + std::size_t{o} * nof_subcarriers, pilots.row(r, o).data(),
                       pilots.positions.data(), pilots.nof_pilots, pilots.spacing, phasor_.data(), nof_subcarriers);
     }
-    for (unsigned l = 0; l < pdu.nof_symbols; ++l) {
+    for (unsigned l = 0; l < nof_written; ++l) {
       const time_weights& w = weights[l];
       ce::combine(out.channel(r, layer, l).data(), w.w_first,
                   occasion_channel_.data() + std::size_t{w.first} * nof_subcarriers, w.w_second,
@@ -540,22 +566,35 @@ void channel_estimator_base::estimate(channel_estimate&         out,
   estimate_noise(out, s, rx_grid, pdu, pattern);
 
   std::fill_n(signal_power_.begin(), s.nof_rx_ports, 0.0F);
-  bool time_invariant = true;
+  // Layers interpolated from one set of values (interpolate()) hold symbol 0 only.
+  unsigned single_set_layers = 0;
   for (unsigned j = 0; j < pattern.nof_layers; ++j) {
     layer_pilots pilots = despread(s, out, j, pattern);
     combine_occasions(pilots, smooth(pilots));
-    time_invariant = interpolate(out, s, pilots, j, pdu) && time_invariant;
+    single_set_layers |= interpolate(out, s, pilots, j, pdu) ? 1U << j : 0U;
   }
-  if (time_invariant) {
-    // Every symbol's channel is the one set of values times the frequency offset's rotation since the reference
-    // time (interpolate()): relative to symbol 0, the rotation over t_l - t_0.
-    std::array<cf_t, max_slot_symbols> phase{};
-    const double cfo_hz = out.cfo_hz.value_or(0.0F);
-    const double t0 = s.symbol_time_s[pdu.start_symbol];
-    for (unsigned l = 0; l < pdu.nof_symbols; ++l) {
-      phase[l] = polar(2.0 * std::numbers::pi * cfo_hz * (s.symbol_time_s[pdu.start_symbol + l] - t0));
-    }
+  // Such a layer's channel at symbol l is symbol 0's times the frequency offset's rotation over t_l - t_0.
+  std::array<cf_t, max_slot_symbols> phase{};
+  const double cfo_hz = out.cfo_hz.value_or(0.0F);
+  const double t0 = s.symbol_time_s[pdu.start_symbol];
+  for (unsigned l = 0; l < pdu.nof_symbols; ++l) {
+    phase[l] = polar(2.0 * std::numbers::pi * cfo_hz * (s.symbol_time_s[pdu.start_symbol + l] - t0));
+  }
+  if (single_set_layers == (1U << pattern.nof_layers) - 1) {
+    // Time invariant: the estimate derives the other symbols when they are read.
     out.set_symbol_phase(std::span(phase).first(pdu.nof_symbols));
+  } else {
+    for (unsigned j = 0; j < pattern.nof_layers; ++j) {
+      if ((single_set_layers >> j & 1U) == 0) {
+        continue;
+      }
+      for (unsigned r = 0; r < s.nof_rx_ports; ++r) {
+        const cf_t* first = out.channel(r, j, 0).data();
+        for (unsigned l = 1; l < pdu.nof_symbols; ++l) {
+          ce::combine(out.channel(r, j, l).data(), phase[l], first, cf_t{}, first, 12 * s.nof_prb);
+        }
+      }
+    }
   }
 
   // SNR of a data RE per rx port, clamped to [-40, 100] dB.

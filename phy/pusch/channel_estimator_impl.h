@@ -128,7 +128,8 @@ private:
   /// smoothed value (noise_gain times that of a despread value).
   void combine_occasions(layer_pilots& layer, float noise_gain) noexcept;
   /// Frequency and time interpolation of one smoothed layer into out. Returns whether one set of values served every
-  /// symbol (up to the frequency offset's rotation): a single occasion, or the occasions made equal by smooth().
+  /// symbol (up to the frequency offset's rotation): a single occasion, or the occasions averaged; then only symbol 0
+  /// is written, and estimate() derives the others.
   bool interpolate(channel_estimate& out, const call_setup& s, const layer_pilots& pilots, unsigned layer,
                    const pusch_pdu& pdu) noexcept;
 

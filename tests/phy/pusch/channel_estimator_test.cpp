@@ -352,3 +352,55 @@ TEST_CASE("Channel estimator: DFT and LMMSE average the occasions of a static ch
     CHECK(!std::equal(a.begin(), a.end(), m.begin(), m.end()));
   }
 }
+
+TEST_CASE("Channel estimator: a layer averaged in time next to an interpolated one holds every symbol")
+{
+  // Two layers: layer 0 sees one channel over the slot, layer 1 a channel three times stronger in symbols 7..13 than
+  // in 0..6 (same phase, so that the frequency offset estimate is not disturbed). The adaptive mode averages layer 0
+  // and interpolates layer 1, so the estimate is not time invariant as a whole, and layer 0's symbols must all be
+  // there, equal to those of the estimate that averages both layers.
+  std::mt19937 rng(32);
+  pusch_pdu pdu = test_pdu(24);
+  pdu.nof_layers = 2;
+  pdu.nof_antenna_ports = 2;
+  const test_link l = transmit(pdu, 4, rng);
+  const test_channel first = flat_channel(4, 2, rng);
+  test_channel second = first;
+  for (unsigned r = 0; r < 4; ++r) {
+    for (path& p : second.paths[r * 2 + 1]) {
+      p.gain *= 3.0;
+    }
+  }
+  std::vector<cf_t> y = receive(l, first, 0.001, rng);
+  const auto y_second = receive(l, second, 0.001, rng);
+  const std::size_t symbol_size = 12 * l.carrier.bwp_size;
+  for (unsigned r = 0; r < 4; ++r) {
+    const std::size_t offset = (std::size_t{r} * 14 + 7) * symbol_size;
+    std::copy_n(y_second.begin() + offset, 7 * symbol_size, y.begin() + offset);
+  }
+  channel_estimator_config average_config = test_config();
+  average_config.dmrs_time = dmrs_time_mode::average;
+  for (const auto kind : {channel_estimator_kind::ls_linear, channel_estimator_kind::lmmse}) {
+    CAPTURE(name_of(kind));
+    const channel_estimate adaptive = estimate_with(kind, l, y);
+    const channel_estimate averaged = estimate_with(kind, l, y, average_config);
+    CHECK(adaptive.symbol_phase().empty());
+    CHECK(averaged.symbol_phase().size() == 14);
+    double layer1_change = 0.0;
+    double layer1_power = 0.0;
+    for (unsigned r = 0; r < 4; ++r) {
+      for (unsigned sym = 0; sym < 14; ++sym) {
+        const auto a = adaptive.channel(r, 0, sym);
+        const auto b = averaged.channel(r, 0, sym);
+        CHECK(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+      }
+      const auto start = adaptive.channel(r, 1, 0);
+      const auto end = adaptive.channel(r, 1, 13);
+      for (std::size_t k = 0; k < start.size(); ++k) {
+        layer1_change += std::norm(end[k] - start[k]);
+        layer1_power += std::norm(start[k]);
+      }
+    }
+    CHECK(layer1_change > 0.1 * layer1_power);
+  }
+}

@@ -164,7 +164,9 @@ public:
   unsigned nof_subcarriers() const { return nof_subcarriers_; }
 
   /// Channel of one rx port, layer and OFDM symbol of the allocation, one value per allocated subcarrier. The whole
-  /// estimate is one array laid out [rx][layer][symbol][subcarrier] (all_channels()).
+  /// estimate is one array laid out [rx][layer][symbol][subcarrier] (all_channels()). Of a time-invariant estimate
+  /// (symbol_phase() not empty) only symbol 0 is computed by the estimator; the first access to another symbol, or to
+  /// all_channels(), fills every symbol as symbol_phase()[l] channel(rx, layer, 0).
   std::span<const cf_t> channel(unsigned rx, unsigned layer, unsigned symbol) const;
   std::span<cf_t> channel(unsigned rx, unsigned layer, unsigned symbol);
   std::span<const cf_t> all_channels() const;
@@ -196,7 +198,8 @@ public:
   {
     return {symbol_phase_.data(), time_invariant_ ? nof_symbols_ : 0U};
   }
-  /// Marks the estimate as time invariant with these phases (nof_symbols() values), or not with an empty span.
+  /// Marks the estimate as time invariant with these phases (nof_symbols() values), its other symbols to be derived
+  /// from symbol 0 when read, or not time invariant with an empty span.
   void set_symbol_phase(std::span<const cf_t> phase);
 
   /// Timing offset in seconds: positive when the signal arrives late (Y(k) = X(k) exp(-j 2 pi k df tau)).
@@ -215,7 +218,12 @@ private:
   unsigned nof_subcarriers_ = 0;
   unsigned nof_covariance_groups_ = 0;
   unsigned covariance_nof_prb_ = 0;
-  std::vector<cf_t> channel_;
+  /// Fills symbols 1.. of every rx port and layer from symbol 0 if set_symbol_phase() left them to derive.
+  void derive_symbols() const;
+
+  /// mutable: the derived symbols are written on first read (one object serves one thread at a time).
+  mutable std::vector<cf_t> channel_;
+  mutable bool symbols_pending_ = false;
   std::vector<float> noise_var_;
   std::vector<float> epre_;
   std::vector<float> snr_db_;
