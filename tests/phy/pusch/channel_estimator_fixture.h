@@ -5,6 +5,7 @@
 #include "airan/phy/pusch/pusch_precoding.h"
 #include "airan/phy/pusch/pusch_transmitter.h"
 #include <doctest/doctest.h>
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numbers>
@@ -262,6 +263,17 @@ inline channel_estimator_config raw_ls_config()
   config.ls_smoothing_prb = 0.0F;
   config.dmrs_time = dmrs_time_mode::interpolate;
   return config;
+}
+
+/// Replaces symbols 7..13 of every rx port of the received grid y by those of later: a channel that changes between
+/// the two halves of the slot (and so between DM-RS symbols 2 and 11).
+inline void take_second_half(std::vector<cf_t>& y, const std::vector<cf_t>& later, const test_link& l)
+{
+  const std::size_t symbol_size = 12 * l.carrier.bwp_size;
+  for (unsigned r = 0; r < l.nof_rx; ++r) {
+    const std::size_t offset = (std::size_t{r} * 14 + 7) * symbol_size;
+    std::copy_n(later.begin() + offset, 7 * symbol_size, y.begin() + offset);
+  }
 }
 
 /// Runs one estimator on a received grid.

@@ -125,13 +125,7 @@ TEST_CASE("LS smoothing: the adaptive time mode interpolates when the channel ch
   const auto first = receive(l, flat_channel(2, 1, rng), 0.01, rng);
   const auto second = receive(l, flat_channel(2, 1, rng), 0.01, rng);
   std::vector<cf_t> y = first;
-  const std::size_t symbol_size = 12 * l.carrier.bwp_size;
-  for (unsigned r = 0; r < 2; ++r) {
-    for (unsigned sym = 7; sym < 14; ++sym) {
-      const std::size_t offset = (std::size_t{r} * 14 + sym) * symbol_size;
-      std::copy_n(second.begin() + offset, symbol_size, y.begin() + offset);
-    }
-  }
+  take_second_half(y, second, l);
   const channel_estimate adaptive = estimate_with(channel_estimator_kind::ls_linear, l, y);
   const channel_estimate interpolate =
       estimate_with(channel_estimator_kind::ls_linear, l, y, ls_config(1.0F, dmrs_time_mode::interpolate));

@@ -336,11 +336,7 @@ TEST_CASE("Channel estimator: DFT and LMMSE average the occasions of a static ch
     const test_link l = transmit(test_pdu(48), 2, rng);
     std::vector<cf_t> y = receive(l, flat_channel(2, 1, rng), 0.01, rng);
     const auto second = receive(l, flat_channel(2, 1, rng), 0.01, rng);
-    const std::size_t symbol_size = 12 * l.carrier.bwp_size;
-    for (unsigned r = 0; r < 2; ++r) {
-      const std::size_t offset = (std::size_t{r} * 14 + 7) * symbol_size;
-      std::copy_n(second.begin() + offset, 7 * symbol_size, y.begin() + offset);
-    }
+    take_second_half(y, second, l);
     const channel_estimate adaptive = estimate_with(kind, l, y);
     const channel_estimate interpolate = estimate_with(kind, l, y, with_time(dmrs_time_mode::interpolate));
     const channel_estimate average = estimate_with(kind, l, y, with_time(dmrs_time_mode::average));
@@ -373,11 +369,7 @@ TEST_CASE("Channel estimator: a layer averaged in time next to an interpolated o
   }
   std::vector<cf_t> y = receive(l, first, 0.001, rng);
   const auto y_second = receive(l, second, 0.001, rng);
-  const std::size_t symbol_size = 12 * l.carrier.bwp_size;
-  for (unsigned r = 0; r < 4; ++r) {
-    const std::size_t offset = (std::size_t{r} * 14 + 7) * symbol_size;
-    std::copy_n(y_second.begin() + offset, 7 * symbol_size, y.begin() + offset);
-  }
+  take_second_half(y, y_second, l);
   channel_estimator_config average_config = test_config();
   average_config.dmrs_time = dmrs_time_mode::average;
   for (const auto kind : {channel_estimator_kind::ls_linear, channel_estimator_kind::lmmse}) {
