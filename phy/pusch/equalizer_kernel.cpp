@@ -10,8 +10,8 @@
 ///
 /// A single symbol is equalised in one pass. With several symbols sharing the channel (up to a common phase per
 /// symbol), the combining weights W (x = W y, everything that depends on H and the noise only) of a block of REs are
-/// computed first, then applied to every symbol of the block, one or two symbols at a time: the weights stay in the
-/// first-level cache and each row of y is read in sequence.
+/// computed first, then applied to every symbol of the block, up to three symbols at a time (each weight loaded once
+/// for all of them): the weights stay in the first-level cache and each row of y is read in sequence.
 ///
 /// The kernels are specialised for 1..4 layers and compiled twice: with 8-lane vectors for AVX2+FMA and with 4-lane
 /// vectors for baseline x86-64; the build matching the CPU is chosen at run time.
@@ -465,9 +465,9 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
 }
 
 /// x_k = sum_rx W[rx][k] y_rx for the REs of one step of S symbols (y[s], x[s]), the weights loaded once for all,
-/// times conj(phase[s]) when Phased; adds to poison[s] x * 0 summed over the layers of symbol s, which is NaN exactly
-/// where a result is not finite.
-template <typename F, unsigned V, unsigned S, bool Phased, bool Interleaved>
+/// times conj(phase[s]) when Phased; adds the results of symbol s to poison[s], which is then not finite where a
+/// result is not (and, harmlessly, where the sum overflows). P: the number of ports, 0 when only known at run time.
+template <typename F, unsigned V, unsigned S, bool Phased, bool Interleaved, unsigned P>
 AIRAN_EQ_INLINE void apply_step(F*                 poison,
                                 const float*       weights,
                                 const cf_t* const* y,
@@ -477,17 +477,29 @@ AIRAN_EQ_INLINE void apply_step(F*                 poison,
                                 const cvec<F>*     phase,
                                 unsigned           ports)
 {
-  cvec<F> acc[S][V] = {};
+  if constexpr (P != 0) {
+    ports = P;
+  }
+  // Rows and weights by advancing pointers: indexed addressing costs instructions in the hottest loop.
+  cvec<F>     acc[S][V] = {};
+  const cf_t* row[S];
+#pragma GCC unroll 4
+  for (unsigned s = 0; s != S; ++s) {
+    row[s] = y[s];
+  }
+#pragma GCC unroll 16
   for (unsigned rx = 0; rx != ports; ++rx) {
     cvec<F> w[V];
 #pragma GCC unroll 4
     for (unsigned k = 0; k != V; ++k) {
-      std::memcpy(&w[k].re, weights + (rx * V + k) * 2 * lanes_of<F>, sizeof(w[k].re));
-      std::memcpy(&w[k].im, weights + ((rx * V + k) * 2 + 1) * lanes_of<F>, sizeof(w[k].im));
+      std::memcpy(&w[k].re, weights + k * 2 * lanes_of<F>, sizeof(w[k].re));
+      std::memcpy(&w[k].im, weights + (k * 2 + 1) * lanes_of<F>, sizeof(w[k].im));
     }
+    weights += V * 2 * lanes_of<F>;
 #pragma GCC unroll 4
     for (unsigned s = 0; s != S; ++s) {
-      const cvec<F> yv = load<F>(y[s] + rx * in_stride);
+      const cvec<F> yv = load<F>(row[s]);
+      row[s] += in_stride;
 #pragma GCC unroll 4
       for (unsigned k = 0; k != V; ++k) {
         acc[s][k] = mul_add(acc[s][k], w[k], yv);
@@ -501,7 +513,7 @@ AIRAN_EQ_INLINE void apply_step(F*                 poison,
       if constexpr (Phased) {
         acc[s][k] = derotate(acc[s][k], phase[s]);
       }
-      poison[s] += acc[s][k].re * 0.0F + acc[s][k].im * 0.0F;
+      poison[s] += acc[s][k].re + acc[s][k].im;
     }
     store_layers<F, V>(x[s], out_stride, Interleaved, acc[s]);
   }
@@ -528,58 +540,130 @@ struct call_symbols {
   }
 };
 
-// GCC warns that reading the symbols of a pair past kernel_max_nof_symbols would be undefined: run_equalizer_kernel()
-// asserts nof_symbols <= kernel_max_nof_symbols, so no pair goes past it. Stating the bound in the code instead (a
-// clamped count) makes GCC lay out the one- and two-layer loops differently, 5-10 % slower in the PUSCH receiver.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Waggressive-loop-optimizations"
-/// x = W y for the REs of nof_steps full steps from RE first on, in every symbol, a symbol's rows read in sequence:
-/// two symbols at a time for one and two layers (each weight read once for both, the accumulators of both still in
-/// registers), one at a time otherwise. weights: those of the steps, one after the other.
+/// N symbols of a block of steps: their first rows of y and x, phases and poison sums, the weights of the block's
+/// steps one after the other, and the strides.
+template <typename F, unsigned N>
+struct symbol_group {
+  const cf_t*  y[N];
+  cf_t*        x[N];
+  cvec<F>      phase[N];
+  F            poison[N];
+  const float* weights;
+  std::size_t  weights_size;
+  unsigned     nof_steps;
+  unsigned     ports;
+  std::size_t  in_stride;
+  std::size_t  out_stride;
+};
+
+/// x = W y for every step of the group, the rows of each symbol read in sequence.
+template <typename F, unsigned V, unsigned N, bool Phased, bool Interleaved, unsigned P>
+AIRAN_EQ_INLINE void apply_group(symbol_group<F, N>& group)
+{
+  constexpr unsigned    L        = lanes_of<F>;
+  constexpr std::size_t re_scale = Interleaved ? V : 1;
+  // Phases and poison sums in locals: the stores to x cannot alias them.
+  cvec<F> phase[N];
+  F       poison[N];
+  for (unsigned s = 0; s != N; ++s) {
+    phase[s]  = group.phase[s];
+    poison[s] = group.poison[s];
+  }
+  for (unsigned step = 0; step != group.nof_steps; ++step) {
+    const std::size_t offset = std::size_t{step} * L;
+    const cf_t*       y[N];
+    cf_t*             x[N];
+    for (unsigned s = 0; s != N; ++s) {
+      y[s] = group.y[s] + offset;
+      x[s] = group.x[s] + offset * re_scale;
+    }
+    apply_step<F, V, N, Phased, Interleaved, P>(poison, group.weights + step * group.weights_size, y,
+                                                group.in_stride, x, group.out_stride, phase, group.ports);
+  }
+  for (unsigned s = 0; s != N; ++s) {
+    group.poison[s] = poison[s];
+  }
+}
+
+// Each variant of apply_group as a function of its own, built for the instruction set of its kernel: register
+// allocation in the one large kernel function spills the accumulators and copies registers in the hottest loop.
+template <unsigned V, unsigned N, bool Phased, bool Interleaved, unsigned P>
+[[gnu::noinline]] void apply_group_baseline(symbol_group<v4f, N>& group)
+{
+  apply_group<v4f, V, N, Phased, Interleaved, P>(group);
+}
+
+#if defined(__x86_64__)
+template <unsigned V, unsigned N, bool Phased, bool Interleaved, unsigned P>
+[[gnu::noinline, gnu::target("avx2,fma")]] void apply_group_avx2(symbol_group<v8f, N>& group)
+{
+  apply_group<v8f, V, N, Phased, Interleaved, P>(group);
+}
+#endif
+
+/// apply_group in its own function, for 4 ports (the common receiver) with the port loop unrolled.
+template <typename F, unsigned V, unsigned N, bool Phased, bool Interleaved>
+AIRAN_EQ_INLINE void run_apply_group(symbol_group<F, N>& group)
+{
+  if constexpr (lanes_of<F> == 8) {
+#if defined(__x86_64__)
+    group.ports == 4 ? apply_group_avx2<V, N, Phased, Interleaved, 4>(group)
+                     : apply_group_avx2<V, N, Phased, Interleaved, 0>(group);
+#endif
+  } else {
+    group.ports == 4 ? apply_group_baseline<V, N, Phased, Interleaved, 4>(group)
+                     : apply_group_baseline<V, N, Phased, Interleaved, 0>(group);
+  }
+}
+
+/// Symbols applied together with one load of each weight: as many as the 16 vector registers hold accumulators for
+/// (2 V S), next to the weights (2 V) and the received value (2).
+template <unsigned V>
+constexpr unsigned symbols_per_group = V == 1 ? 2 : V == 2 ? 3 : 1;
+
+/// x = W y for the REs of nof_steps full steps from RE first on, in every symbol, symbols_per_group<V> symbols at a
+/// time (the last group possibly smaller). weights: those of the steps, one after the other.
 template <typename F, unsigned V, bool Phased, bool Interleaved>
 AIRAN_EQ_INLINE void apply_block_to_symbols(const equalizer_kernel_args& args, call_symbols<F>& c, std::size_t first,
                                             unsigned nof_steps, const float* weights)
 {
-  constexpr unsigned L        = lanes_of<F>;
-  constexpr unsigned S        = V <= 2 ? 2 : 1;
+  constexpr unsigned S        = symbols_per_group<V>;
   const std::size_t  re_scale = args.interleaved ? V : 1;
-  const std::size_t  size     = equalizer_kernel_weights_size(args.nof_rx_ports, V);
-  // Pointers, phases and poison sums in locals: the stores to x cannot alias them.
-  auto apply_symbols = [&]<unsigned N>(unsigned from) {
-    const cf_t* y[N];
-    cf_t*       x[N];
-    cvec<F>     phase[N];
-    F           poison[N];
+  auto               apply    = [&]<unsigned N>(unsigned from) {
+    symbol_group<F, N> group;
     for (unsigned s = 0; s != N; ++s) {
-      y[s]      = c.y[from + s] + first;
-      x[s]      = c.x[from + s] + first * re_scale;
-      phase[s]  = c.phase[from + s];
-      poison[s] = c.poison[from + s];
+      group.y[s]      = c.y[from + s] + first;
+      group.x[s]      = c.x[from + s] + first * re_scale;
+      group.phase[s]  = c.phase[from + s];
+      group.poison[s] = c.poison[from + s];
     }
-    for (unsigned step = 0; step != nof_steps; ++step) {
-      const std::size_t offset = std::size_t{step} * L;
-      const cf_t*       ys[N];
-      cf_t*             xs[N];
-      for (unsigned s = 0; s != N; ++s) {
-        ys[s] = y[s] + offset;
-        xs[s] = x[s] + offset * re_scale;
-      }
-      apply_step<F, V, N, Phased, Interleaved>(poison, weights + step * size, ys, args.y_port_stride, xs,
-                                               args.nof_re, phase, args.nof_rx_ports);
-    }
+    group.weights      = weights;
+    group.weights_size = equalizer_kernel_weights_size(args.nof_rx_ports, V);
+    group.nof_steps    = nof_steps;
+    group.ports        = args.nof_rx_ports;
+    group.in_stride    = args.y_port_stride;
+    group.out_stride   = args.nof_re;
+    run_apply_group<F, V, N, Phased, Interleaved>(group);
     for (unsigned s = 0; s != N; ++s) {
-      c.poison[from + s] = poison[s];
+      c.poison[from + s] = group.poison[s];
     }
   };
   unsigned l = 0;
   for (; l + S <= args.nof_symbols; l += S) {
-    apply_symbols.template operator()<S>(l);
+    apply.template operator()<S>(l);
   }
-  for (; l != args.nof_symbols; ++l) {
-    apply_symbols.template operator()<1>(l);
+  // The last symbols (fewer than S) as one group.
+  const unsigned rest = args.nof_symbols - l;
+  if constexpr (S > 2) {
+    if (rest == 2) {
+      apply.template operator()<2>(l);
+      return;
+    }
+  }
+  if (rest == 1) {
+    apply.template operator()<1>(l);
   }
 }
-#pragma GCC diagnostic pop
 
 /// x = W y for the last REs (from full on, fewer than a vector) of every symbol, through zero-padded copies.
 template <typename F, unsigned V>
@@ -598,13 +682,13 @@ AIRAN_EQ_INLINE void apply_tail_to_symbols(const equalizer_kernel_args& args, ca
     }
     const cf_t* ys[1] = {y_pad[0]};
     cf_t*       xs[1] = {x_pad[0]};
-    apply_step<F, V, 1, true, false>(c.poison + l, weights, ys, L, xs, L, c.phase + l, args.nof_rx_ports);
+    apply_step<F, V, 1, true, false, 0>(c.poison + l, weights, ys, L, xs, L, c.phase + l, args.nof_rx_ports);
     copy_tail<L, V>(c.x[l] + full * re_scale, args.nof_re, args.interleaved, x_pad, tail);
   }
 }
 
-/// Non-finite results are rare (non-finite input): found from the poison sums, they are zeroed and their REs marked
-/// as carrying no information.
+/// Non-finite results are rare (non-finite input): found from the poison sums (which also flag, harmlessly, finite
+/// results whose sum overflows), they are zeroed and their REs marked as carrying no information.
 template <typename F, unsigned V>
 AIRAN_EQ_INLINE void clear_poisoned(const equalizer_kernel_args& args, const call_symbols<F>& c)
 {
@@ -612,7 +696,7 @@ AIRAN_EQ_INLINE void clear_poisoned(const equalizer_kernel_args& args, const cal
   for (unsigned l = 0; l != args.nof_symbols; ++l) {
     float lane_poison[L];
     std::memcpy(lane_poison, &c.poison[l], sizeof(lane_poison));
-    if (std::any_of(lane_poison, lane_poison + L, [](float p) { return p != 0.0F; })) {
+    if (std::any_of(lane_poison, lane_poison + L, [](float p) { return !std::isfinite(p); })) {
       for (std::size_t i = 0; i != V * args.nof_re; ++i) {
         if (!std::isfinite(c.x[l][i].real()) || !std::isfinite(c.x[l][i].imag())) {
           c.x[l][i]         = {};
