@@ -707,6 +707,59 @@ AIRAN_EQ_INLINE void clear_poisoned(const equalizer_kernel_args& args, const cal
   }
 }
 
+/// The per-RE solve of nof_steps steps from RE first on: x and noise_var when Fused, otherwise the weights of each step
+/// (one after the other) and noise_var.
+template <typename F, unsigned V, noise_whitening W, bool Fused>
+AIRAN_EQ_INLINE void solve_steps(const equalizer_kernel_args& args, std::size_t first, unsigned nof_steps,
+                                 unsigned& group)
+{
+  constexpr unsigned L        = lanes_of<F>;
+  const std::size_t  re_scale = args.interleaved ? V : 1;
+  const std::size_t  size     = equalizer_kernel_weights_size(args.nof_rx_ports, V);
+  for (unsigned step = 0; step != nof_steps; ++step, first += L) {
+    const step_io io{args.y + first,
+                     args.y_port_stride,
+                     args.h + first,
+                     args.h_stride,
+                     args.x + first * re_scale,
+                     args.noise_var + first * re_scale,
+                     args.nof_re,
+                     args.interleaved};
+    equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(first), group,
+                                  Fused ? nullptr : args.weights + step * size);
+  }
+}
+
+// solve_steps in functions of their own, as apply_group.
+template <unsigned V, noise_whitening W, bool Fused>
+[[gnu::noinline]] void solve_steps_baseline(const equalizer_kernel_args& args, std::size_t first, unsigned nof_steps,
+                                            unsigned& group)
+{
+  solve_steps<v4f, V, W, Fused>(args, first, nof_steps, group);
+}
+
+#if defined(__x86_64__)
+template <unsigned V, noise_whitening W, bool Fused>
+[[gnu::noinline, gnu::target("avx2,fma")]] void solve_steps_avx2(const equalizer_kernel_args& args, std::size_t first,
+                                                                 unsigned nof_steps, unsigned& group)
+{
+  solve_steps<v8f, V, W, Fused>(args, first, nof_steps, group);
+}
+#endif
+
+template <typename F, unsigned V, noise_whitening W, bool Fused>
+AIRAN_EQ_INLINE void run_solve_steps(const equalizer_kernel_args& args, std::size_t first, unsigned nof_steps,
+                                     unsigned& group)
+{
+  if constexpr (lanes_of<F> == 8) {
+#if defined(__x86_64__)
+    solve_steps_avx2<V, W, Fused>(args, first, nof_steps, group);
+#endif
+  } else {
+    solve_steps_baseline<V, W, Fused>(args, first, nof_steps, group);
+  }
+}
+
 /// All REs of the call, one step at a time. Fused (a single symbol): x and noise_var of each step directly. Otherwise
 /// each step's weights, then x = W y for that step in every symbol while the weights are in the first-level cache.
 template <typename F, unsigned V, noise_whitening W, bool Fused>
@@ -720,23 +773,12 @@ AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
   // Offset of RE j in x and noise_var (of the first symbol).
   const std::size_t re_scale = args.interleaved ? V : 1;
   call_symbols<F>   symbols(args, V);
-  // Several symbols: the weights of a block of steps, then x of the block in every symbol.
-  const std::size_t size       = equalizer_kernel_weights_size(ports, V);
-  const unsigned    block      = Fused ? 1 : equalizer_kernel_block_steps(ports, V);
+  // Several symbols: the weights of a block of steps, then x of the block in every symbol. A single symbol: all steps
+  // in one block.
+  const unsigned    block      = Fused ? static_cast<unsigned>(full / L) : equalizer_kernel_block_steps(ports, V);
   for (std::size_t block_first = 0; block_first != full;) {
     const auto nof_steps = static_cast<unsigned>(std::min<std::size_t>(block, (full - block_first) / L));
-    for (unsigned step = 0; step != nof_steps; ++step) {
-      const std::size_t first = block_first + std::size_t{step} * L;
-      const step_io     io{args.y + first,
-                       args.y_port_stride,
-                       args.h + first,
-                       args.h_stride,
-                       args.x + first * re_scale,
-                       args.noise_var + first * re_scale,
-                       n,
-                       args.interleaved};
-      equalize_step<F, V, W, Fused>(args, io, static_cast<unsigned>(first), group, args.weights + step * size);
-    }
+    run_solve_steps<F, V, W, Fused>(args, block_first, nof_steps, group);
     if constexpr (!Fused) {
       // Without phases the multiplications by 1 are left out; the output layout is fixed per variant.
       const float* w = args.weights;
