@@ -127,11 +127,23 @@ void channel_estimate::derive_symbols() const
     return;
   }
   symbols_pending_ = false;
-  for (unsigned row = 0; row != nof_rx_ports_ * nof_layers_; ++row) {
-    const cf_t* first = channel_.data() + std::size_t{row} * nof_symbols_ * nof_subcarriers_;
+  for (unsigned layer = 0; layer != nof_layers_; ++layer) {
+    write_derived_layer(layer, symbol_phase_.data());
+  }
+}
+
+void channel_estimate::derive_layer(unsigned layer, std::span<const cf_t> phase)
+{
+  assert(layer < nof_layers_ && phase.size() == nof_symbols_);
+  write_derived_layer(layer, phase.data());
+}
+
+void channel_estimate::write_derived_layer(unsigned layer, const cf_t* phase) const
+{
+  for (unsigned rx = 0; rx != nof_rx_ports_; ++rx) {
+    cf_t* const first = channel_.data() + (std::size_t{rx} * nof_layers_ + layer) * nof_symbols_ * nof_subcarriers_;
     for (unsigned l = 1; l < nof_symbols_; ++l) {
-      ce::combine(channel_.data() + (std::size_t{row} * nof_symbols_ + l) * nof_subcarriers_, symbol_phase_[l], first,
-                  cf_t{}, first, nof_subcarriers_);
+      ce::combine(first + std::size_t{l} * nof_subcarriers_, phase[l], first, cf_t{}, first, nof_subcarriers_);
     }
   }
 }
@@ -585,14 +597,8 @@ void channel_estimator_base::estimate(channel_estimate&         out,
     out.set_symbol_phase(std::span(phase).first(pdu.nof_symbols));
   } else {
     for (unsigned j = 0; j < pattern.nof_layers; ++j) {
-      if ((single_set_layers >> j & 1U) == 0) {
-        continue;
-      }
-      for (unsigned r = 0; r < s.nof_rx_ports; ++r) {
-        const cf_t* first = out.channel(r, j, 0).data();
-        for (unsigned l = 1; l < pdu.nof_symbols; ++l) {
-          ce::combine(out.channel(r, j, l).data(), phase[l], first, cf_t{}, first, 12 * s.nof_prb);
-        }
+      if ((single_set_layers >> j & 1U) != 0) {
+        out.derive_layer(j, std::span(phase).first(pdu.nof_symbols));
       }
     }
   }

@@ -201,6 +201,8 @@ public:
   /// Marks the estimate as time invariant with these phases (nof_symbols() values), its other symbols to be derived
   /// from symbol 0 when read, or not time invariant with an empty span.
   void set_symbol_phase(std::span<const cf_t> phase);
+  /// Sets symbols 1.. of a layer, at every rx port, to symbol 0 times phase[l] (nof_symbols() values).
+  void derive_layer(unsigned layer, std::span<const cf_t> phase);
 
   /// Timing offset in seconds: positive when the signal arrives late (Y(k) = X(k) exp(-j 2 pi k df tau)).
   float time_offset_s = 0.0F;
@@ -220,6 +222,8 @@ private:
   unsigned covariance_nof_prb_ = 0;
   /// Fills symbols 1.. of every rx port and layer from symbol 0 if set_symbol_phase() left them to derive.
   void derive_symbols() const;
+  /// derive_layer() on the mutable channel, for derive_symbols().
+  void write_derived_layer(unsigned layer, const cf_t* phase) const;
 
   /// mutable: the derived symbols are written on first read (one object serves one thread at a time).
   mutable std::vector<cf_t> channel_;
