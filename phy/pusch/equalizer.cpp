@@ -93,8 +93,7 @@ equalizer::equalizer(const equalizer_config& config) :
   rx_weight_(config.max_nof_rx_ports),
   group_whitening_(std::size_t{config.max_nof_re} * config.max_nof_rx_ports * (config.max_nof_rx_ports + 1) / 2),
   group_noise_level_(config.max_nof_re),
-  weights_(detail::equalizer_kernel_weights_size(config.max_nof_rx_ports, config.max_nof_layers) *
-           detail::equalizer_kernel_block_steps(config.max_nof_rx_ports, config.max_nof_layers))
+  weights_(detail::equalizer_kernel_weights_capacity)
 {
   assert(validate(config).is_ok());
 }

@@ -43,7 +43,7 @@ TEST_CASE("equalizer: phased symbols of a grid, interleaved, give the results of
     equalizer eq = make_equalizer(8, 4096, avx2);
     for (unsigned ports : {1U, 4U, 8U}) {
       for (unsigned layers = 1; layers <= std::min(ports, 4U); ++layers) {
-        // Below one vector, across several blocks of the weights' cache (256 REs for 2 layers and 4 ports).
+        // Below one vector, across blocks of the weights (1024 REs for 2 layers and 4 ports, 256 for 4 and 8).
         for (unsigned nof_re : {5U, 100U, 1203U}) {
           for (bool irc : {false, true}) {
             CAPTURE(ports);

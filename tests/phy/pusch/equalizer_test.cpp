@@ -169,6 +169,35 @@ TEST_CASE("equalizer: symbols sharing the channel give the results of one call p
   }
 }
 
+TEST_CASE("equalizer: a call with fewer ports than configured fills whole blocks of weights within the buffer")
+{
+  // Configured for 6 ports and 1 layer, called with 4 ports: the blocks of such a call (256 steps of 4 ports) hold
+  // more weights than 6-port blocks would; a buffer sized for the configured maximum overflowed here (AddressSanitizer
+  // reports it). Two blocks and a tail of REs, two symbols sharing the channel.
+  std::mt19937             rng(41);
+  const equalizer_config   config{6, 1, 4200, true};
+  equalizer                eq(config);
+  const unsigned           ports = 4;
+  const unsigned           nof_re = 4101;
+  const problem            p = make_problem(ports, 1, nof_re, rng);
+  const std::vector<float> sigma2(ports, 0.02F);
+  const multi_symbol_problem m = make_multi_symbol(p, 2, rng, diagonal_colouring(sigma2), 0);
+  std::vector<cf_t>          x(2 * nof_re);
+  std::vector<float>         noise_var(nof_re);
+  REQUIRE(eq.validate_mmse({x, noise_var}, m.input(), sigma2).is_ok());
+  eq.equalize_mmse({x, noise_var}, m.input(), sigma2);
+  for (unsigned l = 0; l != 2; ++l) {
+    result single(m.symbols[l]);
+    eq.equalize_mmse(single.output(), m.symbols[l].input(), sigma2);
+    bool same = true;
+    for (std::size_t i = 0; i != nof_re; ++i) {
+      same = same && std::abs(x[l * nof_re + i] - single.x[i]) <= 1e-5F * std::max(1.0F, std::abs(single.x[i])) &&
+             noise_var[i] == doctest::Approx(single.noise_var[i]).epsilon(1e-6);
+    }
+    CHECK(same);
+  }
+}
+
 TEST_CASE("equalizer: rows read with distances (a grid in place) give the results of the packed layout")
 {
   std::mt19937 rng(12);
