@@ -205,6 +205,15 @@ struct solver {
     }
   }
 
+  /// Makes solve() give 0 for the layers without information (for finite z).
+  AIRAN_EQ_INLINE void zero_invalid()
+  {
+#pragma GCC unroll 4
+    for (unsigned k = 0; k != V; ++k) {
+      inv_bias[k] = select(valid[k], inv_bias[k], F{});
+    }
+  }
+
   /// x = D_bias^-1 L^-H D^-1 L^-1 z.
   AIRAN_EQ_INLINE void solve(cvec<F>* x, const cvec<F>* z) const
   {
@@ -245,6 +254,8 @@ struct solver<F, 1> {
   {
   }
 
+  AIRAN_EQ_INLINE void zero_invalid() { inv_g = select(valid[0], inv_g, F{}); }
+
   AIRAN_EQ_INLINE void solve(cvec<F>* x, const cvec<F>* z) const { x[0] = inv_g * z[0]; }
 };
 
@@ -279,6 +290,15 @@ struct solver<F, 2> {
     noise_var[1]         = lambda * p[1];
     valid[0]             = e0 > min_bias * det;
     valid[1]             = e1 > min_bias * det;
+  }
+
+  AIRAN_EQ_INLINE void zero_invalid()
+  {
+#pragma GCC unroll 2
+    for (unsigned k = 0; k != 2; ++k) {
+      p[k] = select(valid[k], p[k], F{});
+      q[k] = {select(valid[k], q[k].re, F{}), select(valid[k], q[k].im, F{})};
+    }
   }
 
   AIRAN_EQ_INLINE void solve(cvec<F>* x, const cvec<F>* z) const
@@ -434,6 +454,8 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
   } else {
     // Column rx of W is the solution for z = conj(hw[rx]), W being linear in z; zero for the layers without
     // information. Non-finite weights (from non-finite input) give non-finite x, which clear_poisoned() catches.
+    solver<F, V> columns = s;
+    columns.zero_invalid();
     for (unsigned rx = 0; rx != ports; ++rx) {
       C column[V];
       C w[V];
@@ -441,13 +463,11 @@ AIRAN_EQ_INLINE void equalize_step(const equalizer_kernel_args& args, const step
       for (unsigned k = 0; k != V; ++k) {
         column[k] = {hw[rx][k].re, -hw[rx][k].im};
       }
-      s.solve(w, column);
+      columns.solve(w, column);
 #pragma GCC unroll 4
       for (unsigned k = 0; k != V; ++k) {
-        const F re = select(s.valid[k], w[k].re, F{});
-        const F im = select(s.valid[k], w[k].im, F{});
-        std::memcpy(weights + (rx * V + k) * 2 * lanes_of<F>, &re, sizeof(re));
-        std::memcpy(weights + ((rx * V + k) * 2 + 1) * lanes_of<F>, &im, sizeof(im));
+        std::memcpy(weights + (rx * V + k) * 2 * lanes_of<F>, &w[k].re, sizeof(w[k].re));
+        std::memcpy(weights + ((rx * V + k) * 2 + 1) * lanes_of<F>, &w[k].im, sizeof(w[k].im));
       }
     }
 #pragma GCC unroll 4
