@@ -471,8 +471,9 @@ AIRAN_EQ_INLINE void run_solve_steps(const equalizer_kernel_args& args, std::siz
   }
 }
 
-/// All REs of the call, one step at a time. Fused (a single symbol): x and noise_var of each step directly. Otherwise
-/// each step's weights, then x = W y for that step in every symbol while the weights are in the first-level cache.
+/// All REs of the call. Fused (a single symbol): x and noise_var of each step directly. Otherwise, block by block of
+/// steps (equalizer_kernel_block_steps()): the steps' weights, then x = W y for the block in every symbol while the
+/// weights are still in cache.
 template <typename F, unsigned V, noise_whitening W, bool Fused>
 AIRAN_EQ_INLINE void equalize_steps(const equalizer_kernel_args& args)
 {
