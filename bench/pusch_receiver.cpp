@@ -93,8 +93,8 @@ void bm_pusch_receiver(benchmark::State& state)
 
   const slot_samples samples(carrier, {received.data(), nof_rx, 14, nof_sc});
   ofdm_demodulator demodulator({carrier, 0, 0.25F, ofdm_fft_planning::measure});
-  std::vector<cf_t> grid(received.size());
-  const grid_view demodulated{grid.data(), nof_rx, 14, nof_sc};
+  ofdm_demodulated_grid grid(demodulator, nof_rx);
+  const grid_view demodulated = grid.view();
 
   std::vector<uint8_t> decoded(tb.size());
   pusch_stage_times_us sum{};

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <string>
 
@@ -113,6 +114,28 @@ void ofdm_demodulator::demodulate(grid_view grid, std::span<const std::span<cons
       }
     }
   }
+}
+
+unsigned ofdm_demodulator::grid_offset() const noexcept
+{
+  // Row starts differ by multiples of 12 N_RB values (48 N_RB bytes); a row written from bin bins_before_ on starts
+  // its transform's output bins_before_ values before it.
+  return bins_before_ % 8;
+}
+
+ofdm_demodulated_grid::ofdm_demodulated_grid(const ofdm_demodulator& demodulator, unsigned nof_ports)
+{
+  constexpr std::uintptr_t boundary = 64;
+  constexpr unsigned       slack    = boundary / sizeof(cf_t);
+  const ofdm_numerology&   n        = demodulator.numerology();
+  const std::size_t        size     = std::size_t{nof_ports} * n.nof_symbols_per_slot() * n.nof_subcarriers();
+  storage_.resize(size + slack);
+  const auto     address = reinterpret_cast<std::uintptr_t>(storage_.data());
+  const unsigned wanted  = demodulator.grid_offset() * sizeof(cf_t);
+  // Allocations are at least 8-byte aligned: some shift below 8 values reaches the wanted placement.
+  assert(address % sizeof(cf_t) == 0);
+  const auto shift = static_cast<unsigned>(((boundary + wanted - address % boundary) % boundary) / sizeof(cf_t));
+  view_            = {storage_.data() + shift, nof_ports, n.nof_symbols_per_slot(), n.nof_subcarriers()};
 }
 
 } // namespace airan::phy

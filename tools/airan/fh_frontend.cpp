@@ -148,7 +148,7 @@ slot_decoder::slot_decoder(const io::pusch_vector& v, fh_split split)
 {
   if (split == fh_split::split8) {
     demodulator_.emplace(demodulator_config(v));
-    grid_.resize(std::size_t{nof_ports_} * nof_symbols_ * nof_subcarriers_);
+    grid_.emplace(*demodulator_, nof_ports_);
   }
 }
 
@@ -165,7 +165,7 @@ phy::const_grid_view slot_decoder::grid_of(const slot_buffer& slot) noexcept
   }
   const phy::ofdm_numerology& numerology = demodulator_->numerology();
   const unsigned slot_in_frame = slot.header.subframe_id * numerology.nof_slots_per_subframe() + slot.header.slot_id;
-  const phy::grid_view grid{grid_.data(), nof_ports_, nof_symbols_, nof_subcarriers_};
+  const phy::grid_view grid = grid_->view();
   demodulator_->demodulate(grid, std::span(ports).first(nof_ports_), slot_in_frame);
   return grid;
 }

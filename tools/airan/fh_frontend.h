@@ -85,7 +85,7 @@ public:
 private:
   unsigned nof_ports_, nof_symbols_, nof_subcarriers_;
   std::optional<phy::ofdm_demodulator> demodulator_;
-  std::vector<cf_t> grid_;
+  std::optional<phy::ofdm_demodulated_grid> grid_;
 };
 
 /// The vector's carrier as OFDM sees it: the grid's width is the carrier (nof_prb = subcarriers / 12).

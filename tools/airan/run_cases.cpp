@@ -246,14 +246,13 @@ void run_ofdm_demodulator(case_result& r, const std::string& path, phy::channel_
     return;
   }
   phy::ofdm_demodulator demodulator(config);
-  const auto& numerology = demodulator.numerology();
-  std::vector<cf_t> grid(v.grid.size());
+  phy::ofdm_demodulated_grid grid(demodulator, v.nof_ports);
   const std::size_t length = v.samples.size() / v.nof_ports;
   std::vector<std::span<const cf_t>> samples;
   for (unsigned p = 0; p < v.nof_ports; ++p) {
     samples.emplace_back(v.samples.data() + p * length, length);
   }
-  const phy::grid_view view{grid.data(), v.nof_ports, numerology.nof_symbols_per_slot(), numerology.nof_subcarriers()};
+  const phy::grid_view view = grid.view();
   if (auto s = demodulator.validate(view, samples, v.slot); !s) {
     r.error = path + ": " + s.message();
     return;
@@ -261,7 +260,7 @@ void run_ofdm_demodulator(case_result& r, const std::string& path, phy::channel_
   const auto start = clock_type::now();
   demodulator.demodulate(view, samples, v.slot);
   r.time_us = elapsed_us(start);
-  check(r, "grid", std::span<const cf_t>(grid), io::tv_reference<cf_t>{v.grid, {}, v.grid_tolerance});
+  check(r, "grid", std::span<const cf_t>(view.data, view.size()), io::tv_reference<cf_t>{v.grid, {}, v.grid_tolerance});
   r.passed = all_checks_pass(r);
 }
 

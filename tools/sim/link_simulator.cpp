@@ -49,7 +49,7 @@ struct link_simulator::impl {
   std::vector<cf_t> ue_rx_samples;
   /// Sum of the UEs' signals at the gNB, [rx][slot_length].
   std::vector<cf_t> rx_samples;
-  std::vector<cf_t> rx_grid;
+  phy::ofdm_demodulated_grid rx_grid;
 
   impl(const scenario &sc, unsigned max_layers,
        phy::channel_estimator_kind estimator)
@@ -61,7 +61,8 @@ struct link_simulator::impl {
         receiver(receiver_config(sc, max_layers, estimator)),
         nof_symbols(modulator.numerology().nof_symbols_per_slot()),
         nof_subcarriers(modulator.numerology().nof_subcarriers()),
-        slot_length(modulator.numerology().slot_length(sc.pdus.front().slot)) {}
+        slot_length(modulator.numerology().slot_length(sc.pdus.front().slot)),
+        rx_grid(demodulator, sc.nof_rx_ports) {}
 
   static phy::pusch_receiver_config
   receiver_config(const scenario &sc, unsigned max_layers,
@@ -125,8 +126,6 @@ link_simulator::link_simulator(const scenario &sc,
                         impl_->nof_subcarriers);
   impl_->rx_samples.resize(std::size_t{scenario_.nof_rx_ports} *
                            impl_->slot_length);
-  impl_->rx_grid.resize(std::size_t{scenario_.nof_rx_ports} *
-                        impl_->nof_symbols * impl_->nof_subcarriers);
 
   // Signal power per RE and receive antenna of each PDU, from one transmission
   // of its allocation.
@@ -264,13 +263,11 @@ void link_simulator::transmit(std::span<const bool> active,
                               phy::awgn_noise_variance(snr_db, signal_power_)));
   const auto rx =
       blocks_of(std::span<const cf_t>(d.rx_samples), nof_rx, d.slot_length);
-  d.demodulator.demodulate(
-      {d.rx_grid.data(), nof_rx, d.nof_symbols, d.nof_subcarriers}, rx, slot);
+  d.demodulator.demodulate(d.rx_grid.view(), rx, slot);
 }
 
 phy::const_grid_view link_simulator::received_grid() const noexcept {
-  return {impl_->rx_grid.data(), scenario_.nof_rx_ports, impl_->nof_symbols,
-          impl_->nof_subcarriers};
+  return impl_->rx_grid.view();
 }
 
 phy::pusch_rx_result link_simulator::receive(unsigned pdu_index, unsigned rv,

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <cstdint>
+#include <utility>
 #include <numbers>
 #include <random>
 #include <vector>
@@ -446,6 +448,37 @@ TEST_CASE("OFDM demodulator: writes the grid and nothing around it, at any grid 
         CHECK(std::all_of(buffer.begin() + margin + offset + tx.data.size(), buffer.end(),
                           [&](cf_t v) { return v == guard; }));
       }
+    }
+  }
+}
+
+TEST_CASE("OFDM demodulator: its grid storage sits at grid_offset() and holds the slot it demodulates")
+{
+  std::mt19937 rng(9);
+  for (const unsigned nof_prb : {1U, 11U, 52U, 273U}) {
+    for (const unsigned fft_size : {0U, 4096U}) {
+      CAPTURE(nof_prb);
+      CAPTURE(fft_size);
+      const carrier_config   carrier = make_carrier(1, cyclic_prefix::normal, nof_prb, 3.5e9);
+      ofdm_modulator         modulator({carrier, fft_size, ofdm_fft_planning::estimate});
+      ofdm_demodulator       demodulator({carrier, fft_size, 0.25F, ofdm_fft_planning::estimate});
+      const auto&            numerology = demodulator.numerology();
+      const unsigned         slot       = 1;
+      const unsigned         nof_ports  = 2;
+      ofdm_demodulated_grid  grid(demodulator, nof_ports);
+      const const_grid_view  view = std::as_const(grid).view();
+      CHECK(demodulator.grid_offset() < 8);
+      CHECK(reinterpret_cast<std::uintptr_t>(view.data) % 64 == demodulator.grid_offset() * sizeof(cf_t));
+      CHECK(view.nof_ports == nof_ports);
+      CHECK(view.nof_symbols == numerology.nof_symbols_per_slot());
+      CHECK(view.nof_subcarriers == numerology.nof_subcarriers());
+
+      slot_grid tx(nof_ports, numerology);
+      fill_random(tx.data, rng);
+      slot_samples samples(nof_ports, numerology.slot_length(slot), 0);
+      modulator.modulate(samples.ports, tx.view, slot);
+      demodulator.demodulate(grid.view(), samples.const_ports(), slot);
+      CHECK(relative_error(std::vector<cf_t>(view.data, view.data + view.size()), tx.data) < 1e-5);
     }
   }
 }

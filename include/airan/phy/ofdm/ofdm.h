@@ -122,6 +122,12 @@ public:
   /// slot mod 2^mu matters. Requires validate(grid, samples, slot) to be ok. Does not allocate.
   void demodulate(grid_view grid, std::span<const std::span<const cf_t>> samples, unsigned slot) noexcept;
 
+  /// Where a grid is best placed: its first value grid_offset() values (0..7) past a 64-byte boundary. Each
+  /// transform then writes whole SIMD vectors into its rows. Elsewhere FFTW runs slower: measured on a 273-PRB slot,
+  /// demodulation took 5-10 % longer with the grid 16 bytes off and about 50 % longer 8 bytes off.
+  /// ofdm_demodulated_grid allocates so.
+  unsigned grid_offset() const noexcept;
+
 private:
   ofdm_numerology                   numerology_;
   unsigned                          window_offset_;
@@ -136,6 +142,22 @@ private:
   std::vector<cf_t> symbol_weights_;
   /// Scratch: the bins of a transform that cannot go straight into the grid, or the grid values it overwrites.
   std::vector<cf_t> bins_;
+};
+
+/// Storage for the grids a demodulator writes: nof_ports ports of every symbol and subcarrier of its numerology,
+/// placed at its grid_offset().
+class ofdm_demodulated_grid {
+public:
+  ofdm_demodulated_grid(const ofdm_demodulator& demodulator, unsigned nof_ports);
+  ofdm_demodulated_grid(ofdm_demodulated_grid&&) noexcept            = default;
+  ofdm_demodulated_grid& operator=(ofdm_demodulated_grid&&) noexcept = default;
+
+  grid_view       view() noexcept { return view_; }
+  const_grid_view view() const noexcept { return view_; }
+
+private:
+  std::vector<cf_t> storage_;
+  grid_view         view_;
 };
 
 } // namespace airan::phy
