@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -50,6 +51,52 @@ float to_db(double linear)
   return static_cast<float>(10.0 * std::log10(std::max(linear, 1e-30)));
 }
 
+/// Squared distances of equalized symbols to their nearest points of a square QAM with k bits per dimension, and the
+/// powers of those points, summed over blocks of up to 8 symbols. Per dimension the points are the odd levels
+/// +-1 .. +-(2^k - 1) of a Gray PAM times 1 / sqrt(2 (4^k - 1) / 3) (TS 38.211 5.1.3 to 5.1.6); the nearest one has
+/// the value's sign, so only |value| matters.
+class qam_error_sums {
+public:
+  static constexpr std::size_t max_block = 8;
+
+  explicit qam_error_sums(unsigned k) :
+    top_(static_cast<float>((1U << k) - 1)),
+    unit_(1.0f / std::sqrt(2.0f * static_cast<float>((1U << (2 * k)) - 1) / 3.0f))
+  {
+  }
+
+  void add(std::span<const cf_t> block)
+  {
+    assert(block.size() <= max_block);
+    // std::complex<float> arrays may be read as interleaved float pairs ([complex.numbers]).
+    const auto* dims = reinterpret_cast<const float*>(block.data());
+    // One sum per position in the block: independent lanes, which the compiler keeps in vector registers.
+    for (std::size_t j = 0; j < 2 * block.size(); ++j) {
+      // |v| in level units, capped (NaN too) below 2^k so that the conversion to int is defined.
+      const float u = std::abs(dims[j]) / unit_;
+      const float capped = u < top_ + 1.0f ? u : top_ + 1.0f;
+      const float level = std::min(2.0f * static_cast<float>(static_cast<int>(0.5f * capped)) + 1.0f, top_);
+      const float d = std::abs(dims[j]) - level * unit_;
+      error_[j] += d * d;
+      power_[j] += level * level;
+    }
+  }
+
+  /// RMS error over RMS power, in percent.
+  double evm_percent() const
+  {
+    const double error = std::accumulate(error_.begin(), error_.end(), 0.0);
+    const double power = std::accumulate(power_.begin(), power_.end(), 0.0) * unit_ * unit_;
+    return 100.0 * std::sqrt(error / std::max(power, 1e-30));
+  }
+
+private:
+  float top_;
+  float unit_;
+  std::array<float, 2 * max_block> error_{};
+  std::array<float, 2 * max_block> power_{};
+};
+
 } // namespace
 
 struct pusch_receiver::impl {
@@ -70,8 +117,6 @@ struct pusch_receiver::impl {
     symbols.resize(max_codeword_symbols);
     symbol_noise_var.resize(max_codeword_symbols);
     llrs.resize(max_codeword_symbols * max_qm);
-    hard_bits.resize(max_codeword_symbols * max_qm);
-    reference.resize(max_codeword_symbols);
     noise_var.resize(cfg.max_nof_rx_ports);
     covariance.resize(std::size_t{cfg.max_nof_rx_ports} * cfg.max_nof_rx_ports);
   }
@@ -273,32 +318,23 @@ struct pusch_receiver::impl {
     return sum;
   }
 
-  /// EVM against the nearest constellation points, on every evm_stride-th codeword symbol (a sample of tens of
-  /// thousands of symbols on large allocations), and mean post-equalization SINR over all symbols.
+  /// EVM against the nearest constellation points, on 8 consecutive codeword symbols in every 64 (an eighth of the
+  /// symbols, from every layer), and mean post-equalization SINR over all symbols.
   void measure(pusch_rx_result& result, unsigned nof_symbols, modulation_scheme modulation)
   {
-    constexpr unsigned evm_stride = 8;
-    const unsigned qm = modulation_order(modulation);
-    const unsigned nof_sampled = (nof_symbols + evm_stride - 1) / evm_stride;
-    const auto bits = std::span(hard_bits).first(std::size_t{nof_sampled} * qm);
-    for (unsigned i = 0; i < nof_sampled; ++i) {
-      for (unsigned b = 0; b < qm; ++b) {
-        bits[std::size_t{i} * qm + b] = llrs[std::size_t{i} * evm_stride * qm + b] < 0 ? 1 : 0;
-      }
-    }
-    // Symbol-index independent mapping: PUSCH here never uses pi/2-BPSK (no tp-pi2BPSK, see pusch_codeword.h).
-    modulate(std::span(reference).first(nof_sampled), bits, modulation);
-    double error = 0.0;
-    double power = 0.0;
-    for (unsigned i = 0; i < nof_sampled; ++i) {
-      error += std::norm(symbols[std::size_t{i} * evm_stride] - reference[i]);
-      power += std::norm(reference[i]);
+    // pi/2-BPSK, the one scheme that is not square QAM, is not used by this receiver's PUSCH (pusch_codeword.h).
+    constexpr unsigned evm_stride = 64;
+    const unsigned bits_per_dimension = modulation_order(modulation) / 2;
+    qam_error_sums sums(std::max(bits_per_dimension, 1U));
+    for (unsigned first = 0; first < nof_symbols; first += evm_stride) {
+      sums.add(std::span<const cf_t>(symbols).subspan(
+          first, std::min<std::size_t>(qam_error_sums::max_block, nof_symbols - first)));
     }
     double sinr = 0.0;
     for_each_noise_segment(nof_symbols, [&](unsigned, std::span<const float> noise_var, unsigned repeat) {
       sinr += repeat * inverse_sum(noise_var);
     });
-    result.evm_percent = static_cast<float>(100.0 * std::sqrt(error / std::max(power, 1e-30)));
+    result.evm_percent = static_cast<float>(sums.evm_percent());
     result.sinr_db = to_db(sinr / std::max(nof_symbols, 1U));
   }
 
@@ -323,8 +359,6 @@ struct pusch_receiver::impl {
   std::vector<cf_t> symbols;
   std::vector<float> symbol_noise_var;
   std::vector<int8_t> llrs;
-  std::vector<uint8_t> hard_bits;
-  std::vector<cf_t> reference;
   std::vector<float> noise_var;
   std::vector<cf_t> covariance;
   /// Sizes of the last receive()'s intermediates.

@@ -1,6 +1,7 @@
 // The PUSCH receiver: reference grids of an independent implementation, noise-free loopback through the transmitter
 // twin, and PDU validation (BLER over AWGN: pusch_bler_test.cpp).
 #include "airan/common/bit_packing.h"
+#include "airan/phy/channel/impairments.h"
 #include "airan/phy/pusch/pusch_codeword.h"
 #include "airan/phy/pusch/pusch_receiver.h"
 #include "airan/phy/pusch/pusch_transmitter.h"
@@ -9,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <complex>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -115,6 +117,42 @@ TEST_CASE("PUSCH receiver: noise-free loopback over layers, DM-RS configurations
     CHECK(result.tb_crc_ok);
     CHECK(decoded == tb);
   }
+}
+
+TEST_CASE("PUSCH receiver: the EVM covers every layer")
+{
+  // Two layers straight onto two receive ports; noise only on port 1, 30 dB below its signal. Layer 0 then has no
+  // error, layer 1 an EVM of about 1/sqrt(1000) (3.2 %), and both together about 3.2 % / sqrt(2) = 2.2 %: an EVM of
+  // layer 0 alone would stay near 0.
+  carrier_config carrier;
+  carrier.nof_prb = 52;
+  carrier.bwp_size = 52;
+  pusch_transmitter tx(52, 2);
+  pusch_receiver rx({52, 2, 2, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
+  std::mt19937 rng(31);
+  pusch_pdu pdu;
+  pdu.nof_prb = 52;
+  pdu.nof_layers = 2;
+  pdu.nof_antenna_ports = 2;
+  pdu.table = mcs_table::qam64;
+  pdu.mcs = 16;
+  pdu.dmrs.additional_position = 1;
+  REQUIRE(rx.validate(pdu, carrier, 2).is_ok());
+  std::vector<cf_t> grid;
+  const auto tb = transmit(tx, grid, pdu, carrier, rng);
+  const std::size_t port_size = std::size_t{14} * 12 * 52;
+  const std::span<cf_t> port1(grid.data() + port_size, port_size);
+  double power = 0.0;
+  for (const cf_t v : port1) {
+    power += std::norm(v);
+  }
+  const auto nof_used = static_cast<double>(std::count_if(port1.begin(), port1.end(), [](cf_t v) { return v != cf_t{}; }));
+  awgn_generator(5).add(port1, static_cast<float>(power / nof_used / 1000.0));
+  std::vector<uint8_t> decoded(tb.size());
+  const auto result = rx.receive(decoded, {grid.data(), 2, 14, 12 * 52}, pdu, carrier);
+  CHECK(result.tb_crc_ok);
+  CHECK(result.evm_percent > 1.9f);
+  CHECK(result.evm_percent < 2.9f);
 }
 
 namespace {
