@@ -235,10 +235,11 @@ AIRAN_EQ_INLINE void run_apply_group(symbol_group<F, N>& group)
   }
 }
 
-/// Symbols applied together with one load of each weight: as many as the 16 vector registers hold accumulators for
-/// (2 V S), next to the weights (2 V) and the received value (2).
+/// Symbols applied together with one load of each weight, chosen by measurement (bench/equalizer.cpp, receiver layout,
+/// AVX2): more symbols per load win even where the 2 V S accumulators, 2 V weights and the received value spill out of
+/// the 16 vector registers.
 template <unsigned V>
-constexpr unsigned symbols_per_group = V == 1 ? 2 : V == 2 ? 3 : 1;
+constexpr unsigned symbols_per_group = V == 1 ? 4 : V == 2 ? 3 : 2;
 
 /// x = W y for the REs of nof_steps full steps from RE first on, in every symbol, symbols_per_group<V> symbols at a
 /// time (the last group possibly smaller). weights: those of the steps, one after the other.
@@ -271,15 +272,13 @@ AIRAN_EQ_INLINE void apply_block_to_symbols(const equalizer_kernel_args& args, c
   for (; l + S <= args.nof_symbols; l += S) {
     apply.template operator()<S>(l);
   }
-  // The last symbols (fewer than S) as one group.
-  const unsigned rest = args.nof_symbols - l;
+  // The last symbols (fewer than S): in pairs, then one.
   if constexpr (S > 2) {
-    if (rest == 2) {
+    for (; l + 2 <= args.nof_symbols; l += 2) {
       apply.template operator()<2>(l);
-      return;
     }
   }
-  if (rest == 1) {
+  if (l != args.nof_symbols) {
     apply.template operator()<1>(l);
   }
 }

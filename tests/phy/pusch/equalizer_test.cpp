@@ -207,8 +207,10 @@ TEST_CASE("equalizer: rows read with distances (a grid in place) give the result
     equalizer eq = make_equalizer(8, 4096, avx2);
     for (unsigned ports : {1U, 4U, 8U}) {
       for (unsigned layers = 1; layers <= std::min(ports, 4U); ++layers) {
-        // One symbol (a single pass); three and four symbols: groups of three and one (two layers), of two (one layer).
-        for (unsigned nof_symbols : {1U, 3U, 4U}) {
+        // One symbol (a single pass); several: full groups (four symbols for one layer, three for two, two for three
+        // and four) and every smaller last group (3, 4 and 6 symbols: 2 + 1, 4, 4 + 2 for one layer; 3, 3 + 1, 3 + 3
+        // for two; 2 + 1, 2 + 2, 2 + 2 + 2 for three and four).
+        for (unsigned nof_symbols : {1U, 3U, 4U, 6U}) {
           CAPTURE(ports);
           CAPTURE(layers);
           CAPTURE(nof_symbols);
@@ -216,9 +218,9 @@ TEST_CASE("equalizer: rows read with distances (a grid in place) give the result
           const problem            p      = make_problem(ports, layers, nof_re, rng);
           const std::vector<float> sigma2(ports, 0.02F);
           const multi_symbol_problem m = make_multi_symbol(p, nof_symbols, rng, diagonal_colouring(sigma2), 0);
-          // Grid-like layouts: rows of 50 and 45 elements, the ports 4 rows apart in y (room for the symbols), NaN
+          // Grid-like layouts: rows of 50 and 45 elements, the ports 6 rows apart in y (room for the symbols), NaN
           // outside the REs so that any element read by mistake shows in the results.
-          const std::size_t  y_port_stride = 4 * 50;
+          const std::size_t  y_port_stride = 6 * 50;
           const std::size_t  h_stride      = 45;
           const cf_t         nan{std::numeric_limits<float>::quiet_NaN(), 0.0F};
           std::vector<cf_t>  y((nof_symbols - 1) * 50 + (ports - 1) * y_port_stride + nof_re + 5, nan);
