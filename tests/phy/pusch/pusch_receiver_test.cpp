@@ -29,6 +29,15 @@ std::vector<uint8_t> random_tb(unsigned tbs, std::mt19937& rng)
   return tb;
 }
 
+/// A carrier of nof_prb PRB, its BWP the whole carrier.
+carrier_config carrier_of(unsigned nof_prb)
+{
+  carrier_config carrier;
+  carrier.nof_prb = nof_prb;
+  carrier.bwp_size = nof_prb;
+  return carrier;
+}
+
 /// Transmits one PDU with random data and returns the transport block; grid holds the transmitted slot.
 std::vector<uint8_t> transmit(pusch_transmitter& tx, std::vector<cf_t>& grid, const pusch_pdu& pdu,
                               const carrier_config& carrier, std::mt19937& rng)
@@ -68,9 +77,7 @@ TEST_CASE("PUSCH receiver: every reference grid decodes bit-exactly with CRC pas
 
 TEST_CASE("PUSCH receiver: noise-free loopback over layers, DM-RS configurations and transform precoding")
 {
-  carrier_config carrier;
-  carrier.nof_prb = 273;
-  carrier.bwp_size = 273;
+  const carrier_config carrier = carrier_of(273);
   pusch_transmitter tx(273, 4);
   pusch_receiver rx({273, 4, 4, 2, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
   std::mt19937 rng(3);
@@ -124,9 +131,7 @@ TEST_CASE("PUSCH receiver: the EVM covers every layer")
   // Two layers straight onto two receive ports; noise only on port 1, 30 dB below its signal. Layer 0 then has no
   // error, layer 1 an EVM of about 1/sqrt(1000) (3.2 %), and both together about 3.2 % / sqrt(2) = 2.2 %: an EVM of
   // layer 0 alone would stay near 0.
-  carrier_config carrier;
-  carrier.nof_prb = 52;
-  carrier.bwp_size = 52;
+  const carrier_config carrier = carrier_of(52);
   pusch_transmitter tx(52, 2);
   pusch_receiver rx({52, 2, 2, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
   std::mt19937 rng(31);
@@ -171,9 +176,7 @@ void erase_prbs(std::vector<cf_t>& grid, unsigned nof_ports, unsigned bwp_size, 
 TEST_CASE("PUSCH receiver: a retransmission combines with its own UE's soft bits when another UE uses the same "
           "HARQ process")
 {
-  carrier_config carrier;
-  carrier.nof_prb = 52;
-  carrier.bwp_size = 52;
+  const carrier_config carrier = carrier_of(52);
   pusch_transmitter tx(52, 1);
   std::mt19937 rng(21);
   pusch_pdu ue_a;
@@ -246,9 +249,7 @@ TEST_CASE("PUSCH receiver: no HARQ buffers is a configuration error")
 
 TEST_CASE("PUSCH receiver: invalid PDUs are rejected with a message")
 {
-  carrier_config carrier;
-  carrier.nof_prb = 52;
-  carrier.bwp_size = 52;
+  const carrier_config carrier = carrier_of(52);
   pusch_receiver rx({52, 2, 2, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
   pusch_pdu pdu;
   pdu.nof_prb = 52;
