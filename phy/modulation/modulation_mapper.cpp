@@ -60,10 +60,10 @@ map_qam(cf_t* symbols, const uint8_t* bits, std::size_t nof_symbols, const qam_c
   }
 }
 
-constexpr qam_constellation<1> qpsk_points{0.70710678118654752F};   // 1/sqrt(2)
-constexpr qam_constellation<2> qam16_points{0.31622776601683793F};  // 1/sqrt(10)
-constexpr qam_constellation<3> qam64_points{0.15430334996209191F};  // 1/sqrt(42)
-constexpr qam_constellation<4> qam256_points{0.07669649888473704F}; // 1/sqrt(170)
+constexpr qam_constellation<1> qpsk_points{qam_level_unit(1)};
+constexpr qam_constellation<2> qam16_points{qam_level_unit(2)};
+constexpr qam_constellation<3> qam64_points{qam_level_unit(3)};
+constexpr qam_constellation<4> qam256_points{qam_level_unit(4)};
 
 /// pi/2-BPSK, TS 38.211 5.1.2: d(i) = exp(j pi/2 (i mod 2)) / sqrt(2) [(1 - 2b(i)) + j (1 - 2b(i))], i.e.
 /// s (1 + j) / sqrt(2) for even i and j s (1 + j) / sqrt(2) = s (-1 + j) / sqrt(2) for odd i, s = 1 - 2b(i);

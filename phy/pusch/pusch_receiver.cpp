@@ -53,15 +53,14 @@ float to_db(double linear)
 
 /// Squared distances of equalized symbols to their nearest points of a square QAM with k bits per dimension, and the
 /// powers of those points, summed over blocks of up to 8 symbols. Per dimension the points are the odd levels
-/// +-1 .. +-(2^k - 1) of a Gray PAM times 1 / sqrt(2 (4^k - 1) / 3) (TS 38.211 5.1.3 to 5.1.6); the nearest one has
-/// the value's sign, so only |value| matters.
+/// +-1 .. +-(2^k - 1) times qam_level_unit(k); the nearest one has the value's sign, so only |value| matters.
 class qam_error_sums {
 public:
   static constexpr std::size_t max_block = 8;
 
   explicit qam_error_sums(unsigned k) :
     top_(static_cast<float>((1U << k) - 1)),
-    unit_(1.0f / std::sqrt(2.0f * static_cast<float>((1U << (2 * k)) - 1) / 3.0f))
+    unit_(qam_level_unit(k))
   {
   }
 

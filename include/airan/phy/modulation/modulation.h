@@ -29,6 +29,15 @@ constexpr unsigned modulation_order(modulation_scheme scheme) noexcept
   return 0;
 }
 
+/// The square QAMs of TS 38.211 5.1.3 to 5.1.6 with k = 1..4 bits per dimension place their points, per dimension,
+/// at the odd levels +-1 .. +-(2^k - 1) times this unit: the normalisation 1/sqrt(2 (4^k - 1) / 3), i.e. 1/sqrt(2),
+/// 1/sqrt(10), 1/sqrt(42) and 1/sqrt(170).
+constexpr float qam_level_unit(unsigned bits_per_dimension) noexcept
+{
+  constexpr float units[] = {0.70710678118654752F, 0.31622776601683793F, 0.15430334996209191F, 0.07669649888473704F};
+  return units[bits_per_dimension - 1];
+}
+
 /// Maps bits to complex symbols, TS 38.211 5.1.2 (pi/2-BPSK), 5.1.3 (QPSK), 5.1.4 (16QAM), 5.1.5 (64QAM) and
 /// 5.1.6 (256QAM), with the standard's unit-average-power normalisations 1/sqrt(2), 1/sqrt(10), 1/sqrt(42) and
 /// 1/sqrt(170). Symbol i takes bits b(Q_m i) .. b(Q_m i + Q_m - 1); for pi/2-BPSK the index i of the phase rotation
