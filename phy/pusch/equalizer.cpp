@@ -1,5 +1,5 @@
 /// MIMO equaliser: validation and the per-call noise preparation (port weights for MMSE, whitening factors for
-/// MMSE-IRC); the per-RE work is in equalizer_kernel.cpp.
+/// MMSE-IRC); the per-RE work is in equalizer_kernel_body.h.
 
 #include "airan/phy/pusch/equalizer.h"
 

@@ -1,7 +1,7 @@
 #pragma once
-/// Applying the combining weights of the MIMO equaliser (equalizer_kernel.cpp computes them) to the symbols of a call
-/// that share one channel, and storing equalized layers in the call's layout. Included by equalizer_kernel.cpp only:
-/// everything is inlined into, or instantiated for, its two builds (equalizer_simd.h).
+/// Applying the combining weights of the MIMO equaliser (equalizer_kernel_body.h computes them) to the symbols of a call
+/// that share one channel, and storing equalized layers in the call's layout. Included by equalizer_kernel_body.h only:
+/// everything is inlined into, or instantiated for, the build that includes it (equalizer_simd.h).
 
 #include "airan/phy/pusch/equalizer.h"
 #include "equalizer_kernel.h"

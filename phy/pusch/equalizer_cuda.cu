@@ -1,4 +1,4 @@
-// CUDA twin of equalizer::equalize_mmse() (equalizer.cpp, equalizer_kernel.cpp). At each RE, with port weights
+// CUDA twin of equalizer::equalize_mmse() (equalizer.cpp, equalizer_kernel_body.h). At each RE, with port weights
 // w_rx = r0 / sigma_rx^2 and noise level lambda = r0 (r0 the mean floored port variance, see equalizer.h):
 //   G = H^H W H, lambda raised to tr(G) / equalizer_max_snr, A = G + lambda I, z = H^H W y, xh = A^-1 z,
 //   mu_k = lambda [A^-1]_kk, d_k = 1 - mu_k, x_k = xh_k / d_k, noise_var_k = mu_k / d_k,

@@ -1,5 +1,5 @@
 #pragma once
-/// Kernels of the MIMO equaliser (equalizer_kernel.cpp: per RE, equalizer_whitening.cpp: per covariance group) and
+/// Kernels of the MIMO equaliser (equalizer_kernel_body.h: per RE, equalizer_whitening.cpp: per covariance group) and
 /// what equalizer.cpp prepares for them.
 
 #include "airan/common/complex.h"
@@ -94,6 +94,11 @@ constexpr unsigned equalizer_kernel_block_steps(unsigned nof_rx_ports, unsigned 
 
 /// Runs the per-RE MMSE solve on all REs of args.
 void run_equalizer_kernel(const equalizer_kernel_args& args) noexcept;
+
+/// The two builds of run_equalizer_kernel(), each in a translation unit of its own: 4-lane vectors for baseline
+/// x86-64, and 8-lane vectors for AVX2+FMA (x86-64 only; the CPU must have both).
+void equalize_baseline(const equalizer_kernel_args& args) noexcept;
+void equalize_avx2(const equalizer_kernel_args& args) noexcept;
 
 /// For each of nof_groups covariances (nof_rx_ports x nof_rx_ports, row-major, lower triangle read) the whitening of
 /// equalizer_kernel_args: the inverse Cholesky factor of the covariance normalised to unit mean diagonal (pivots

@@ -1,5 +1,5 @@
 #pragma once
-/// Complex arithmetic on vectors of REs shared by the equaliser kernels (equalizer_kernel.cpp,
+/// Complex arithmetic on vectors of REs shared by the equaliser kernels (equalizer_kernel_body.h,
 /// equalizer_whitening.cpp), for the two vector types the kernels are built with: v8f (8 lanes, AVX2 build) and
 /// v4f (4 lanes, baseline x86-64 build, where 8-lane vectors would be split and shuffled element by element).
 ///
