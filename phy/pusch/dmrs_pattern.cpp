@@ -119,7 +119,8 @@ status validate_carrier(const carrier_config& carrier)
   if (carrier.nof_prb < 1 || carrier.nof_prb > 275) {
     return error("carrier nof_prb " + std::to_string(carrier.nof_prb) + " outside 1..275");
   }
-  if (carrier.bwp_size < 1 || carrier.bwp_start + carrier.bwp_size > carrier.nof_prb) {
+  if (carrier.bwp_size < 1 || carrier.bwp_size > carrier.nof_prb ||
+      carrier.bwp_start > carrier.nof_prb - carrier.bwp_size) {
     return error("bandwidth part [" + std::to_string(carrier.bwp_start) + ", +" + std::to_string(carrier.bwp_size) +
                  ") not inside the carrier's " + std::to_string(carrier.nof_prb) + " PRB");
   }
@@ -131,12 +132,13 @@ status validate_allocation(const pusch_pdu& pdu, const carrier_config& carrier)
   if (pdu.slot >= 10U << carrier.numerology) {
     return error("slot " + std::to_string(pdu.slot) + " outside 0.." + std::to_string((10U << carrier.numerology) - 1));
   }
-  if (pdu.nof_prb < 1 || pdu.prb_start + pdu.nof_prb > carrier.bwp_size) {
+  if (pdu.nof_prb < 1 || pdu.nof_prb > carrier.bwp_size || pdu.prb_start > carrier.bwp_size - pdu.nof_prb) {
     return error("PRB allocation [" + std::to_string(pdu.prb_start) + ", +" + std::to_string(pdu.nof_prb) +
                  ") not inside the bandwidth part of " + std::to_string(carrier.bwp_size) + " PRB");
   }
   const unsigned nof_slot_symbols = nof_symbols_per_slot(carrier.cp);
-  if (pdu.nof_symbols < 1 || pdu.start_symbol + pdu.nof_symbols > nof_slot_symbols) {
+  if (pdu.nof_symbols < 1 || pdu.nof_symbols > nof_slot_symbols ||
+      pdu.start_symbol > nof_slot_symbols - pdu.nof_symbols) {
     return error("symbol allocation S = " + std::to_string(pdu.start_symbol) + ", L = " +
                  std::to_string(pdu.nof_symbols) + " not inside the slot of " + std::to_string(nof_slot_symbols) +
                  " symbols");

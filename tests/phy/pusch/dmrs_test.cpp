@@ -238,6 +238,10 @@ TEST_CASE("PUSCH DM-RS pattern: invalid configurations are rejected with a reaso
   carrier_config bad = carrier;
   bad.bwp_start = 10;
   rejects(test_pdu(), "bandwidth part", bad);
+  // Starts so large that start + size wraps around in 32 bits.
+  bad = carrier;
+  bad.bwp_start = 0xFFFFFFFFU;
+  rejects(test_pdu(), "bandwidth part", bad);
   bad = carrier;
   bad.cp = cyclic_prefix::extended;
   rejects(test_pdu(), "extended cyclic prefix", bad);
@@ -252,8 +256,14 @@ TEST_CASE("PUSCH DM-RS pattern: invalid configurations are rejected with a reaso
   pdu.prb_start = 95;
   rejects(pdu, "PRB allocation", carrier);
   pdu = test_pdu();
+  pdu.prb_start = 0U - pdu.nof_prb;
+  rejects(pdu, "PRB allocation", carrier);
+  pdu = test_pdu();
   pdu.nof_prb = 0;
   rejects(pdu, "PRB allocation", carrier);
+  pdu = test_pdu();
+  pdu.start_symbol = 0U - pdu.nof_symbols;
+  rejects(pdu, "not inside the slot", carrier);
   pdu = test_pdu();
   pdu.start_symbol = 2;
   rejects(pdu, "not inside the slot", carrier);
