@@ -116,8 +116,9 @@ status hdf5_file::read_attribute(const std::string& name, std::string& value) co
   }
   const scoped_id& attr = item.object;
   const scoped_id& type = item.type;
-  if (H5Tget_class(type.get()) != H5T_STRING) {
-    return status::error(path_ + ": attribute '" + name + "' is not a string");
+  // One string only: H5Aread writes every element of the attribute into the buffer given.
+  if (H5Tget_class(type.get()) != H5T_STRING || H5Sget_simple_extent_npoints(item.space.get()) != 1) {
+    return status::error(path_ + ": attribute '" + name + "' is not a single string");
   }
   if (H5Tis_variable_str(type.get()) > 0) {
     scoped_id mem_type(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -143,40 +144,62 @@ status hdf5_file::read_attribute(const std::string& name, std::string& value) co
 
 namespace {
 
+/// The dimensions and value count of an open dataset of rank >= 1, at most max_count values.
+status dataset_extent(const std::string& path, const std::string& name, const hdf5_item& item, std::size_t max_count,
+                      std::vector<std::size_t>& shape, std::size_t& count)
+{
+  const int rank = H5Sget_simple_extent_ndims(item.space.get());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  if (rank < 1 || H5Sget_simple_extent_dims(item.space.get(), dims.data(), nullptr) != rank) {
+    return status::error(path + ": unreadable shape of dataset '" + name + "'");
+  }
+  const hssize_t points = H5Sget_simple_extent_npoints(item.space.get());
+  if (points < 0 || static_cast<uint64_t>(points) > max_count) {
+    std::string text;
+    for (hsize_t d : dims) {
+      text += "[" + std::to_string(d) + "]";
+    }
+    return status::error(path + ": dataset '" + name + "' has shape " + text + " (" + std::to_string(points) +
+                         " values), more than the " + std::to_string(max_count) + " expected");
+  }
+  shape.assign(dims.begin(), dims.end());
+  count = static_cast<std::size_t>(points);
+  return status::ok();
+}
+
 /// Reads an integer dataset of any rank >= 1 into int64 with its shape; values are left as they were on failure.
-status read_integers(hid_t file, const std::string& path, const std::string& name, std::vector<int64_t>& values,
-                     std::vector<std::size_t>& shape)
+status read_integers(hid_t file, const std::string& path, const std::string& name, std::size_t max_count,
+                     std::vector<int64_t>& values, std::vector<std::size_t>& shape)
 {
   hdf5_item item;
   if (auto s = open_item(file, path, name, item_kind::dataset, item); !s) {
     return s;
   }
-  const int rank = H5Sget_simple_extent_ndims(item.space.get());
-  if (H5Tget_class(item.type.get()) != H5T_INTEGER || rank < 1) {
+  if (H5Tget_class(item.type.get()) != H5T_INTEGER) {
     return status::error(path + ": dataset '" + name + "' is not an integer array");
   }
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  if (H5Sget_simple_extent_dims(item.space.get(), dims.data(), nullptr) != rank) {
-    return status::error(path + ": unreadable shape of dataset '" + name + "'");
+  std::vector<std::size_t> dims;
+  std::size_t count = 0;
+  if (auto s = dataset_extent(path, name, item, max_count, dims, count); !s) {
+    return s;
   }
-  const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(item.space.get()));
   std::vector<int64_t> wide(count);
   if (count != 0 && H5Dread(item.object.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, wide.data()) < 0) {
     return status::error(path + ": cannot read dataset '" + name + "' (corrupt data?)");
   }
   values = std::move(wide);
-  shape.assign(dims.begin(), dims.end());
+  shape = std::move(dims);
   return status::ok();
 }
 
 /// Reads an integer dataset into T, every value within [lo, hi].
 template <typename T>
-status read_narrow(hid_t file, const std::string& path, const std::string& name, std::vector<T>& values,
-                   std::vector<std::size_t>& shape, int64_t lo, int64_t hi)
+status read_narrow(hid_t file, const std::string& path, const std::string& name, std::size_t max_count,
+                   std::vector<T>& values, std::vector<std::size_t>& shape, int64_t lo, int64_t hi)
 {
   std::vector<int64_t> wide;
   std::vector<std::size_t> dims;
-  if (auto s = read_integers(file, path, name, wide, dims); !s) {
+  if (auto s = read_integers(file, path, name, max_count, wide, dims); !s) {
     return s;
   }
   if (std::any_of(wide.begin(), wide.end(), [lo, hi](int64_t v) { return v < lo || v > hi; })) {
@@ -200,11 +223,11 @@ bool hdf5_file::has_dataset(const std::string& name) const
   return file_ && H5Lexists(file_->id, name.c_str(), H5P_DEFAULT) > 0;
 }
 
-status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& values) const
+status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& values, std::size_t max_count) const
 {
   std::vector<uint8_t> bytes;
   std::vector<std::size_t> shape;
-  if (auto s = read_dataset(name, bytes, shape); !s) {
+  if (auto s = read_dataset(name, bytes, shape, max_count); !s) {
     return s;
   }
   if (shape.size() != 1) {
@@ -214,44 +237,39 @@ status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& va
   return status::ok();
 }
 
-status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& values,
-                               std::vector<std::size_t>& shape) const
+status hdf5_file::read_dataset(const std::string& name, std::vector<uint8_t>& values, std::vector<std::size_t>& shape,
+                               std::size_t max_count) const
 {
-  return read_narrow(file_ ? file_->id : -1, path_, name, values, shape, 0, 255);
+  return read_narrow(file_ ? file_->id : -1, path_, name, max_count, values, shape, 0, 255);
 }
 
-status hdf5_file::read_dataset(const std::string& name, std::vector<int8_t>& values,
-                               std::vector<std::size_t>& shape) const
+status hdf5_file::read_dataset(const std::string& name, std::vector<int8_t>& values, std::vector<std::size_t>& shape,
+                               std::size_t max_count) const
 {
-  return read_narrow(file_ ? file_->id : -1, path_, name, values, shape, -128, 127);
+  return read_narrow(file_ ? file_->id : -1, path_, name, max_count, values, shape, -128, 127);
 }
 
-status hdf5_file::read_dataset(const std::string&        name,
-                               std::vector<float>&       values,
-                               std::vector<std::size_t>& shape) const
+status hdf5_file::read_dataset(const std::string& name, std::vector<float>& values, std::vector<std::size_t>& shape,
+                               std::size_t max_count) const
 {
   hdf5_item item;
   if (auto s = open_item(file_ ? file_->id : -1, path_, name, item_kind::dataset, item); !s) {
     return s;
   }
-  const scoped_id& set = item.object;
-  const scoped_id& type = item.type;
-  const scoped_id& space = item.space;
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  if (H5Tget_class(type.get()) != H5T_FLOAT || rank < 1) {
+  if (H5Tget_class(item.type.get()) != H5T_FLOAT) {
     return status::error(path_ + ": dataset '" + name + "' is not a floating-point array");
   }
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  if (H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) != rank) {
-    return status::error(path_ + ": unreadable shape of dataset '" + name + "'");
+  std::vector<std::size_t> dims;
+  std::size_t count = 0;
+  if (auto s = dataset_extent(path_, name, item, max_count, dims, count); !s) {
+    return s;
   }
-  const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
   std::vector<float> data(count);
-  if (count != 0 && H5Dread(set.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0) {
+  if (count != 0 && H5Dread(item.object.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0) {
     return status::error(path_ + ": cannot read dataset '" + name + "' (corrupt data?)");
   }
   values = std::move(data);
-  shape.assign(dims.begin(), dims.end());
+  shape = std::move(dims);
   return status::ok();
 }
 

@@ -10,6 +10,9 @@
 using airan::io::hdf5_file;
 
 namespace {
+
+/// More values than any dataset read here holds.
+constexpr std::size_t max_values = std::size_t{1} << 24;
 const std::string case0 = std::string(AIRAN_TESTVECTOR_DIR) + "/ulsch/case_0.h5";
 }
 
@@ -24,7 +27,7 @@ TEST_CASE("hdf5 file: reads attributes and datasets of a shipped vector")
   CHECK(f.read_attribute("kind", kind).is_ok());
   CHECK(kind == "ulsch_coding");
   std::vector<uint8_t> bits;
-  CHECK(f.read_dataset("tb_bits", bits).is_ok());
+  CHECK(f.read_dataset("tb_bits", bits, max_values).is_ok());
   CHECK(bits.size() == 9992);
 }
 
@@ -37,7 +40,7 @@ TEST_CASE("hdf5 file: missing file, missing dataset, wrong type and corruption g
 
   REQUIRE(hdf5_file::open(case0, f).is_ok());
   std::vector<uint8_t> bits;
-  s = f.read_dataset("no_such_dataset", bits);
+  s = f.read_dataset("no_such_dataset", bits, max_values);
   CHECK_FALSE(s.is_ok());
   CHECK(s.message().find("no_such_dataset") != std::string::npos);
   uint32_t value = 0;
@@ -61,8 +64,9 @@ TEST_CASE("hdf5 file: missing file, missing dataset, wrong type and corruption g
     std::vector<uint8_t> a;
     std::vector<uint8_t> b;
     std::vector<uint8_t> c;
-    const bool all_ok = g.read_dataset("tb_bits", a).is_ok() && g.read_dataset("coded_bits", b).is_ok() &&
-                        g.read_dataset("scrambled_bits", c).is_ok();
+    const bool all_ok = g.read_dataset("tb_bits", a, max_values).is_ok() &&
+                        g.read_dataset("coded_bits", b, max_values).is_ok() &&
+                        g.read_dataset("scrambled_bits", c, max_values).is_ok();
     CHECK_FALSE(all_ok);
   }
   std::filesystem::remove(corrupt);
@@ -75,7 +79,7 @@ TEST_CASE("hdf5 file: reads N-D floating-point datasets with their shape")
   REQUIRE(hdf5_file::open(pusch, f).is_ok());
   std::vector<float> values;
   std::vector<std::size_t> shape;
-  REQUIRE(f.read_dataset("grid", values, shape).is_ok());
+  REQUIRE(f.read_dataset("grid", values, shape, max_values).is_ok());
   CHECK(shape == std::vector<std::size_t>{2, 14, 480, 2});
   CHECK(values.size() == 2 * 14 * 480 * 2);
   // 16QAM data and DM-RS of amplitude 1 (one CDM group without data), no precoding: every real and imaginary part is
@@ -91,10 +95,10 @@ TEST_CASE("hdf5 file: floating-point reader errors name the dataset and the prob
   REQUIRE(hdf5_file::open(case0, f).is_ok());
   std::vector<float> values = {1.0F};
   std::vector<std::size_t> shape = {1};
-  auto s = f.read_dataset("no_such_dataset", values, shape);
+  auto s = f.read_dataset("no_such_dataset", values, shape, max_values);
   CHECK_FALSE(s.is_ok());
   CHECK(s.message().find("missing dataset 'no_such_dataset'") != std::string::npos);
-  s = f.read_dataset("tb_bits", values, shape);
+  s = f.read_dataset("tb_bits", values, shape, max_values);
   CHECK_FALSE(s.is_ok());
   CHECK(s.message().find("'tb_bits' is not a floating-point array") != std::string::npos);
   // Failed reads leave the outputs as they were.
@@ -105,7 +109,7 @@ TEST_CASE("hdf5 file: floating-point reader errors name the dataset and the prob
   const std::string pusch = std::string(AIRAN_TESTVECTOR_DIR) + "/pusch/case_00.h5";
   REQUIRE(hdf5_file::open(pusch, f).is_ok());
   std::vector<uint8_t> bytes;
-  s = f.read_dataset("grid", bytes);
+  s = f.read_dataset("grid", bytes, max_values);
   CHECK_FALSE(s.is_ok());
   CHECK(s.message().find("'grid' is not an integer array") != std::string::npos);
 
@@ -121,7 +125,7 @@ TEST_CASE("hdf5 file: floating-point reader errors name the dataset and the prob
   }
   hdf5_file g;
   if (hdf5_file::open(corrupt.string(), g).is_ok()) {
-    CHECK_FALSE(g.read_dataset("grid", values, shape).is_ok());
+    CHECK_FALSE(g.read_dataset("grid", values, shape, max_values).is_ok());
   }
   std::filesystem::remove(corrupt);
 }

@@ -16,6 +16,9 @@ using airan::io::hdf5_writer;
 
 namespace {
 
+/// More values than any dataset read here holds.
+constexpr std::size_t max_values = std::size_t{1} << 24;
+
 std::string temp_path(const std::string& name)
 {
   // The process id keeps test processes running in parallel apart.
@@ -73,25 +76,34 @@ TEST_CASE("hdf5 writer: attributes and N-D datasets round-trip through the reade
   std::vector<int8_t> llrs;
   std::vector<float> floats;
   std::vector<std::size_t> shape;
-  REQUIRE(f.read_dataset("bytes", bytes, shape).is_ok());
+  REQUIRE(f.read_dataset("bytes", bytes, shape, max_values).is_ok());
   CHECK(bytes == std::vector<uint8_t>{0, 1, 255, 7, 8, 9});
   CHECK(shape == std::vector<std::size_t>{2, 3});
-  REQUIRE(f.read_dataset("llrs", llrs, shape).is_ok());
+  REQUIRE(f.read_dataset("llrs", llrs, shape, max_values).is_ok());
   CHECK(llrs == std::vector<int8_t>{-128, -127, 0, 1, 126, 127, 5, -5});
   CHECK(shape == std::vector<std::size_t>{2, 2, 2});
-  REQUIRE(f.read_dataset("floats", floats, shape).is_ok());
+  REQUIRE(f.read_dataset("floats", floats, shape, 6).is_ok());
   CHECK(floats == std::vector<float>{1.5F, -2.25F, 1e-30F, 3.0e30F, 0.0F, -0.0F});
   CHECK(shape == std::vector<std::size_t>{6});
-  REQUIRE(f.read_dataset("empty", floats, shape).is_ok());
+  // One value more than the caller expects is an error, and the outputs stay as they were.
+  auto over = f.read_dataset("floats", floats, shape, 5);
+  CHECK(over.message().find("dataset 'floats' has shape [6] (6 values), more than the 5 expected") !=
+        std::string::npos);
+  over = f.read_dataset("bytes", bytes, shape, 5);
+  CHECK(over.message().find("dataset 'bytes' has shape [2][3] (6 values), more than the 5 expected") !=
+        std::string::npos);
+  CHECK(floats.size() == 6);
+  CHECK(shape == std::vector<std::size_t>{6});
+  REQUIRE(f.read_dataset("empty", floats, shape, max_values).is_ok());
   CHECK(floats.empty());
   CHECK(shape == std::vector<std::size_t>{0, 2});
 
   // The readers check ranges and types: uint8 values above 127 are not int8, int8 is not float.
-  auto s = f.read_dataset("bytes", llrs, shape);
+  auto s = f.read_dataset("bytes", llrs, shape, max_values);
   CHECK(s.message().find("dataset 'bytes' has values outside -128..127") != std::string::npos);
-  s = f.read_dataset("llrs", floats, shape);
+  s = f.read_dataset("llrs", floats, shape, max_values);
   CHECK(s.message().find("dataset 'llrs' is not a floating-point array") != std::string::npos);
-  s = f.read_dataset("llrs", bytes);
+  s = f.read_dataset("llrs", bytes, max_values);
   CHECK(s.message().find("dataset 'llrs' has values outside 0..255") != std::string::npos);
   std::filesystem::remove(path);
 }

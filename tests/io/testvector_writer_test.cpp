@@ -298,7 +298,7 @@ TEST_CASE("test-vector readers: unknown schema version, kind, missing and malfor
   CHECK(contains(load_error(f), "missing dataset 'llrs'"));
   f = good;
   f.nof_noise_var = 5;
-  CHECK(contains(load_error(f), "dataset 'noise_var' has shape [5], expected [4]"));
+  CHECK(contains(load_error(f), "dataset 'noise_var' has shape [5] (5 values), more than the 4 expected"));
   f = good;
   f.symbols_as_bytes = true;
   CHECK(contains(load_error(f), "dataset 'symbols' is not a floating-point array"));
