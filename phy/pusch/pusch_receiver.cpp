@@ -1,6 +1,7 @@
 #include "airan/phy/pusch/pusch_receiver.h"
 
 #include "airan/phy/coding/scrambling.h"
+#include "airan/phy/coding/segmentation.h"
 #include "airan/phy/modulation/modulation.h"
 #include "airan/phy/pusch/dmrs.h"
 #include "airan/phy/pusch/equalizer.h"
@@ -33,6 +34,19 @@ channel_estimator_config estimator_config(const pusch_receiver_config& cfg)
   c.max_nof_rx_ports = cfg.max_nof_rx_ports;
   c.max_nof_layers = cfg.max_nof_layers;
   return c;
+}
+
+/// The layout of the transport block's soft bits (harq_tb_layout).
+harq_tb_layout tb_layout(const ulsch_config& ulsch)
+{
+  return {ulsch.tbs, select_ldpc_base_graph(ulsch.tbs, ulsch.target_code_rate), ulsch.tbs_lbrm.value_or(0)};
+}
+
+std::string layout_text(const harq_tb_layout& layout)
+{
+  return "TBS " + std::to_string(layout.tbs) + ", LDPC base graph " +
+         std::to_string(static_cast<unsigned>(layout.graph)) +
+         (layout.tbs_lbrm == 0 ? std::string() : ", TBS_LBRM " + std::to_string(layout.tbs_lbrm));
 }
 
 using stage_clock = std::chrono::steady_clock;
@@ -370,6 +384,10 @@ pusch_receiver::pusch_receiver(const pusch_receiver_config& config)
   if (config.nof_harq_buffers == 0) {
     throw std::invalid_argument("PUSCH receiver: nof_harq_buffers must be positive");
   }
+  // The maxima (PRB, ports, layers) size the estimator and the equaliser: its checks cover both.
+  if (auto s = validate_channel_estimator_config(estimator_config(config)); !s) {
+    throw std::invalid_argument("PUSCH receiver: " + s.message());
+  }
   impl_ = std::make_unique<impl>(config);
 }
 
@@ -410,6 +428,15 @@ status pusch_receiver::validate(const pusch_pdu& pdu, const carrier_config& carr
     return status::error("PUSCH receiver: HARQ process " + std::to_string(pdu.harq_id) + " out of range (0.." +
                          std::to_string(max_nof_pusch_harq_processes - 1) + ")");
   }
+  // Combining soft bits of another code block segmentation would decode garbage; the held bits are kept for a
+  // retransmission of the right transport block.
+  const harq_tb_layout* held = impl_->harq.held_layout(pdu.rnti, pdu.harq_id);
+  if (!pdu.new_data && held != nullptr && *held != tb_layout(cw.ulsch)) {
+    return status::error("PUSCH receiver: retransmission of " + layout_text(tb_layout(cw.ulsch)) +
+                         ", but the HARQ process holds the soft bits of " + layout_text(*held) +
+                         " (a retransmission carries the transport block of its initial transmission, TS 38.214 "
+                         "6.1.4.2)");
+  }
   return impl_->decoder.validate(cw.ulsch, 0);
 }
 
@@ -448,7 +475,7 @@ pusch_rx_result pusch_receiver::receive(std::span<uint8_t> tb_bytes, const_grid_
   descramble_llrs(llrs, pusch_scrambling_cinit(static_cast<uint16_t>(pdu.rnti), static_cast<uint16_t>(pdu.n_id)));
   times.demapping += lap_us(lap);
 
-  const auto harq = d.harq.acquire(pdu.rnti, pdu.harq_id, pdu.new_data);
+  const auto harq = d.harq.acquire(pdu.rnti, pdu.harq_id, pdu.new_data, tb_layout(cw.ulsch));
   result.harq_retransmission_lost = !pdu.new_data && !harq.combine;
   const auto decoded = d.decoder.decode(tb_bytes, llrs, cw.ulsch, harq.buffer, !harq.combine, cb_results);
   if (decoded.tb_crc_ok) {

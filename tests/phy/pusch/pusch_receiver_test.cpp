@@ -230,6 +230,42 @@ TEST_CASE("PUSCH receiver: a retransmission combines with its own UE's soft bits
     CHECK(decoded == a_tb);
     CHECK(rx.harq_counters().nof_evictions == 0);
   }
+  SUBCASE("a retransmission of another transport block size is rejected; the soft bits wait for the right one")
+  {
+    pusch_receiver rx({52, 1, 1, 4, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
+    CHECK_FALSE(rx.receive(decoded, a_first_view, ue_a, carrier).tb_crc_ok);
+    auto other = ue_a;
+    other.new_data = false;
+    other.mcs = 10;
+    REQUIRE(pusch_tbs(other, carrier) != pusch_tbs(ue_a, carrier));
+    const std::string message = rx.validate(other, carrier, 1).message();
+    CAPTURE(message);
+    CHECK(message.find("retransmission of TBS " + std::to_string(pusch_tbs(other, carrier))) != std::string::npos);
+    CHECK(message.find("the HARQ process holds the soft bits of TBS " + std::to_string(pusch_tbs(ue_a, carrier))) !=
+          std::string::npos);
+    // New data of that size is fine: it replaces the process's soft bits.
+    CHECK(rx.validate(ue_a, carrier, 1).is_ok());
+    auto retransmission = ue_a;
+    retransmission.new_data = false;
+    CHECK(rx.validate(retransmission, carrier, 1).is_ok());
+    const auto result = rx.receive(decoded, a_second_view, retransmission, carrier);
+    CHECK(result.tb_crc_ok);
+    CHECK(decoded == a_tb);
+    CHECK(rx.harq_counters().nof_lost_retransmissions == 0);
+  }
+  SUBCASE("received without validation, a retransmission of another size is decoded alone and counted as lost")
+  {
+    pusch_receiver rx({52, 1, 1, 4, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
+    CHECK_FALSE(rx.receive(decoded, a_first_view, ue_a, carrier).tb_crc_ok);
+    auto other = ue_a;
+    other.new_data = false;
+    other.mcs = 10;
+    std::vector<uint8_t> other_decoded(pusch_tbs(other, carrier) / 8);
+    const auto result = rx.receive(other_decoded, a_second_view, other, carrier);
+    CHECK_FALSE(result.tb_crc_ok);
+    CHECK(result.harq_retransmission_lost);
+    CHECK(rx.harq_counters().nof_lost_retransmissions == 1);
+  }
   SUBCASE("one buffer: UE B evicts UE A's soft bits and the loss is reported")
   {
     pusch_receiver rx({52, 1, 1, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
@@ -241,10 +277,17 @@ TEST_CASE("PUSCH receiver: a retransmission combines with its own UE's soft bits
   }
 }
 
-TEST_CASE("PUSCH receiver: no HARQ buffers is a configuration error")
+TEST_CASE("PUSCH receiver: no HARQ buffers, or maxima out of range, is a configuration error naming the field")
 {
   CHECK_THROWS_AS(pusch_receiver({52, 1, 1, 0, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}}),
                   std::invalid_argument);
+  CHECK_THROWS_WITH(pusch_receiver({52, 32, 1, 4, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}}),
+                    doctest::Contains("max_nof_rx_ports 32 outside 1..16"));
+  CHECK_THROWS_WITH(pusch_receiver({276, 4, 1, 4, channel_estimator_kind::lmmse, equalizer_kind::mmse, {}}),
+                    doctest::Contains("max_nof_prb 276 outside 1..275"));
+  CHECK_THROWS_WITH(pusch_receiver({52, 4, 5, 4, channel_estimator_kind::dft, equalizer_kind::mmse_irc, {}}),
+                    doctest::Contains("max_nof_layers 5 outside 1..4"));
+  CHECK_NOTHROW(pusch_receiver({1, 16, 4, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}}));
 }
 
 TEST_CASE("PUSCH receiver: invalid PDUs are rejected with a message")

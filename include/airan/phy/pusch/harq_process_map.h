@@ -1,6 +1,8 @@
 #pragma once
 /// Which HARQ soft buffer holds each UE's HARQ process.
 
+#include "airan/phy/coding/ldpc_base_graph.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -10,11 +12,22 @@ namespace airan::phy {
 /// Release 17).
 constexpr unsigned max_nof_pusch_harq_processes = 32;
 
+/// What fixes the layout of a transport block's soft bits: the TBS and the LDPC base graph give the code block
+/// segmentation (TS 38.212 6.2.2, 5.2.2), TBS_LBRM the circular buffer length (5.4.2.1; 0 without limited buffer
+/// rate matching). A retransmission combines only with earlier transmissions of the same layout.
+struct harq_tb_layout {
+  unsigned tbs = 0;
+  ldpc_base_graph graph = ldpc_base_graph::bg1;
+  unsigned tbs_lbrm = 0;
+  bool operator==(const harq_tb_layout&) const = default;
+};
+
 /// Counters of harq_process_map since its creation.
 struct harq_process_map_counters {
   /// Buffers taken from a process that still held unfinished soft bits, because every buffer was held.
   uint64_t nof_evictions = 0;
-  /// Retransmissions whose process held no buffer (evicted, finished or never seen): decoded without combining.
+  /// Retransmissions whose process held no buffer (evicted, finished or never seen), or held the soft bits of a
+  /// transport block of another layout: decoded without combining.
   uint64_t nof_lost_retransmissions = 0;
 };
 
@@ -36,10 +49,14 @@ public:
   /// Requires nof_buffers >= 1.
   explicit harq_process_map(unsigned nof_buffers);
 
-  /// The buffer for a transmission of (rnti, harq_id). New data: the process's buffer if it holds one, else a free
-  /// buffer, else the least recently used one. A retransmission: the process's buffer; if it holds none, a buffer
-  /// as for new data, counted as a lost retransmission.
-  assignment acquire(unsigned rnti, unsigned harq_id, bool new_data) noexcept;
+  /// The buffer for a transmission of (rnti, harq_id) of a transport block of this layout. New data: the process's
+  /// buffer if it holds one, else a free buffer, else the least recently used one. A retransmission: the process's
+  /// buffer; if it holds none, a buffer as for new data, and if it holds another layout's soft bits, that buffer to
+  /// be cleared; both counted as a lost retransmission.
+  assignment acquire(unsigned rnti, unsigned harq_id, bool new_data, const harq_tb_layout& layout) noexcept;
+
+  /// The layout of the transport block whose soft bits (rnti, harq_id) holds; null when it holds none.
+  const harq_tb_layout* held_layout(unsigned rnti, unsigned harq_id) const noexcept;
 
   /// Frees the buffer (its transport block passed CRC): it goes to the next process that needs one.
   void release(unsigned buffer) noexcept;
@@ -53,7 +70,11 @@ private:
     unsigned harq_id = 0;
     bool held = false;
     uint64_t last_use = 0;
+    harq_tb_layout layout;
   };
+
+  /// The buffer (rnti, harq_id) holds; nof_buffers() when none.
+  unsigned find(unsigned rnti, unsigned harq_id) const noexcept;
 
   std::vector<entry> entries_;
   uint64_t clock_ = 0;

@@ -67,8 +67,8 @@ struct pusch_rx_result {
   float time_offset_s = 0.0f;
   float cfo_hz = 0.0f;
   float dmrs_snr_db = 0.0f;
-  /// A retransmission (new_data = false) whose HARQ process held no soft bits (evicted, finished or never seen),
-  /// decoded on its own.
+  /// A retransmission (new_data = false) whose HARQ process held no soft bits (evicted, finished or never seen) or,
+  /// without validate(), those of another transport block layout: decoded on its own.
   bool harq_retransmission_lost = false;
   pusch_stage_times_us times;
 };
@@ -85,13 +85,16 @@ struct pusch_rx_intermediates {
 
 class pusch_receiver {
 public:
-  /// Throws std::invalid_argument for nof_harq_buffers = 0.
+  /// Throws std::invalid_argument, naming the problem, for nof_harq_buffers = 0 or maxima outside 1..275 PRB,
+  /// 1..16 receive ports or 1..4 layers.
   explicit pusch_receiver(const pusch_receiver_config& config);
   ~pusch_receiver();
   pusch_receiver(const pusch_receiver&) = delete;
   pusch_receiver& operator=(const pusch_receiver&) = delete;
 
-  /// Checks the PDU against the carrier, the standard and this receiver's maxima; the message names the problem.
+  /// Checks the PDU against the carrier, the standard, this receiver's maxima and its HARQ state (a retransmission
+  /// whose process holds soft bits must carry a transport block of their layout, harq_tb_layout); the message names
+  /// the problem.
   status validate(const pusch_pdu& pdu, const carrier_config& carrier, unsigned nof_rx_ports) const;
 
   /// Decodes one PUSCH from the grid (all receive ports, the BWP's subcarriers, the slot's symbols). tb_bytes
