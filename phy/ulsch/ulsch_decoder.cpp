@@ -15,8 +15,9 @@ constexpr unsigned max_k = 22 * 384;
 unsigned nof_cbs_for(unsigned max_tbs)
 {
   ldpc_segmentation s{};
-  // The BG1 segmentation of the largest TBS has the most code blocks; fall back to the bound when invalid.
-  return compute_ldpc_segmentation(s, max_tbs, ldpc_base_graph::bg1) ? s.nof_cbs + 1 : max_nof_code_blocks;
+  // The most code blocks of any TBS up to max_tbs: base graph 2's segmentation of max_tbs (K_cb = 3840 against
+  // BG1's 8448; BG2 is chosen for code rates up to 1/4 at any size, TS 38.212 6.2.2); the bound when invalid.
+  return compute_ldpc_segmentation(s, max_tbs, ldpc_base_graph::bg2) ? s.nof_cbs + 1 : max_nof_code_blocks;
 }
 
 /// Whether a code block's soft buffer holds anything received: a non-zero LLR outside the filler bits, which rate

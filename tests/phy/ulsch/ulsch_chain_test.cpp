@@ -1,4 +1,5 @@
 // UL-SCH chain behaviour: validation, HARQ soft combining across redundancy versions, noisy decoding.
+#include "airan/phy/coding/segmentation.h"
 #include "airan/phy/modulation/modulation.h"
 #include "airan/phy/ulsch/ulsch_decoder.h"
 #include "airan/phy/ulsch/ulsch_encoder.h"
@@ -193,4 +194,29 @@ TEST_CASE("UL-SCH: per code block results, and all-zero LLRs (nothing received) 
   CHECK(r.nof_cbs == 1);
   CHECK_FALSE(r.tb_crc_ok);
   CHECK_FALSE(cbs[0].crc_ok);
+}
+
+TEST_CASE("UL-SCH: a decoder sized for a TBS holds every code block of it, base graph 2 included")
+{
+  // TBS 8064 at R = 120/1024 (QPSK, 4 layers, 55 PRB of 156 data REs): base graph 2, three code blocks, where base
+  // graph 1 would need one.
+  const ulsch_config config{8064, 120.0f / 1024, 2, 4, 55 * 156 * 2 * 4, 0, std::nullopt};
+  REQUIRE(select_ldpc_base_graph(config.tbs, config.target_code_rate) == ldpc_base_graph::bg2);
+  ulsch_encoder encoder(config.tbs);
+  ulsch_decoder decoder(config.tbs, 1, ldpc_decoder_config{});
+  REQUIRE(encoder.validate(config).is_ok());
+  CHECK(decoder.validate(config, 0).is_ok());
+  std::mt19937 rng(8);
+  const auto tb = random_tb(config.tbs, rng);
+  std::vector<uint8_t> cw(config.nof_coded_bits);
+  encoder.encode(cw, tb, config);
+  std::vector<int8_t> llrs(cw.size());
+  for (std::size_t i = 0; i < cw.size(); ++i) {
+    llrs[i] = cw[i] ? -100 : 100;
+  }
+  std::vector<uint8_t> out(config.tbs / 8);
+  const auto r = decoder.decode(out, llrs, config, 0, true, {});
+  CHECK(r.nof_cbs == 3);
+  CHECK(r.tb_crc_ok);
+  CHECK(out == tb);
 }
