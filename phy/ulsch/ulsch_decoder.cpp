@@ -44,7 +44,7 @@ ulsch_decoder::ulsch_decoder(unsigned max_tbs, unsigned nof_harq_processes, cons
 {
   cb_bits_.resize(std::size_t{nof_harq_processes} * max_cbs_ * max_cb_bits_);
   cb_crc_ok_.resize(max_cbs_);
-  cb_has_information_.resize(max_cbs_);
+  cb_usable_.resize(max_cbs_);
   e_per_cb_.resize(max_cbs_);
 }
 
@@ -87,7 +87,7 @@ ulsch_decode_result ulsch_decoder::decode(std::span<uint8_t> tb_bytes, std::span
     (void)harq_.reset(harq_id);
   }
 
-  std::fill_n(cb_has_information_.begin(), segmentation.nof_cbs, uint8_t{1});
+  std::fill_n(cb_usable_.begin(), segmentation.nof_cbs, uint8_t{1});
   std::size_t offset = 0;
   for (unsigned r = 0; r < segmentation.nof_cbs; ++r) {
     const auto params = detail::cb_rate_match_params(segmentation, config, e_per_cb_[r]);
@@ -106,8 +106,8 @@ ulsch_decode_result ulsch_decoder::decode(std::span<uint8_t> tb_bytes, std::span
     const auto received = soft.first(harq_.cb_valid_length(harq_id, r));
     // Soft bits that are zero but for the fillers (nothing received, e.g. an empty allocation) would decode to the
     // all-zero codeword, whose CRCs (zero initial value, TS 38.212 5.1) pass: such a code block fails instead.
-    cb_has_information_[r] = has_information(received, segmentation) ? 1 : 0;
-    if (cb_has_information_[r] == 0) {
+    cb_usable_[r] = has_information(received, segmentation) ? 1 : 0;
+    if (cb_usable_[r] == 0) {
       continue;
     }
     const auto decoded = decoder_.decode(cb, received, segmentation.graph, segmentation.lifting_size, ldpc_config_);
@@ -116,6 +116,14 @@ ulsch_decode_result ulsch_decoder::decode(std::span<uint8_t> tb_bytes, std::span
     ++result.nof_cbs_decoded;
     if (!cb_results.empty()) {
       cb_results[r].nof_iterations = decoded.nof_iterations;
+    }
+    // Likewise a decode that did not converge leaves the bits it could not resolve at 0: ending on all zeros (e.g. a
+    // redundancy version without the systematic bits, or most of the allocation lost), it says nothing of what was
+    // sent. An all-zero block that was sent decodes to a codeword and still passes.
+    const auto info = cb.first(segmentation.k_prime);
+    if (!decoded.parity_ok && std::none_of(info.begin(), info.end(), [](uint8_t b) { return b != 0; })) {
+      cb_usable_[r] = 0;
+      continue;
     }
     if (segmentation.nof_cbs > 1 && check_code_block_crc(cb.first(segmentation.k_prime), segmentation)) {
       (void)harq_.set_cb_crc_ok(harq_id, r, true);
@@ -127,8 +135,8 @@ ulsch_decode_result ulsch_decoder::decode(std::span<uint8_t> tb_bytes, std::span
   result.tb_crc_ok = deseg.tb_crc_ok;
   result.nof_cb_crc_ok = 0;
   for (unsigned r = 0; r < segmentation.nof_cbs; ++r) {
-    const bool ok = cb_crc_ok_[r] != 0 && cb_has_information_[r] != 0;
-    result.tb_crc_ok = result.tb_crc_ok && cb_has_information_[r] != 0;
+    const bool ok = cb_crc_ok_[r] != 0 && cb_usable_[r] != 0;
+    result.tb_crc_ok = result.tb_crc_ok && cb_usable_[r] != 0;
     result.nof_cb_crc_ok += ok ? 1 : 0;
     if (!cb_results.empty()) {
       cb_results[r].crc_ok = ok;

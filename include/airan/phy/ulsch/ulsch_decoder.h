@@ -60,8 +60,9 @@ private:
   /// Decoded systematic bits per HARQ process (C_max x K_max), kept so that correct code blocks need no redecoding.
   std::vector<uint8_t> cb_bits_;
   std::vector<uint8_t> cb_crc_ok_;
-  /// Per code block of the current call: 0 when its soft bits were all zero (not decoded, counted as failed).
-  std::vector<uint8_t> cb_has_information_;
+  /// Per code block of the current call: 0 when its decision says nothing of what was sent (soft bits all zero, or an
+  /// unconverged decode ending on all zeros): counted as failed whatever its CRC.
+  std::vector<uint8_t> cb_usable_;
   std::vector<unsigned> e_per_cb_;
   unsigned max_cbs_;
   unsigned max_cb_bits_;
