@@ -603,11 +603,13 @@ void channel_estimator_base::estimate(channel_estimate&         out,
     }
   }
 
-  // SNR of a data RE per rx port, clamped to [-40, 100] dB.
+  // SNR of a data RE per rx port, clamped to [-40, 100] dB; no signal (a dead port) or a power that is not finite
+  // (corrupt input) is the floor, not the noise-free ceiling.
   for (unsigned r = 0; r < s.nof_rx_ports; ++r) {
     const float noise = out.noise_variance()[r];
     const float signal = signal_power_[r];
-    const float ratio = noise > signal * 1e-10F ? signal / noise : 1e10F;
+    const bool measurable = signal > 0.0F && std::isfinite(signal) && std::isfinite(noise);
+    const float ratio = !measurable ? 1e-4F : noise > signal * 1e-10F ? signal / noise : 1e10F;
     out.snr_db()[r] = 10.0F * std::log10(std::clamp(ratio, 1e-4F, 1e10F));
   }
 }

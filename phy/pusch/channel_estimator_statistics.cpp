@@ -14,6 +14,11 @@ namespace airan::phy {
 
 namespace {
 
+bool is_finite(cf_t v)
+{
+  return std::isfinite(v.real()) && std::isfinite(v.imag());
+}
+
 /// Most values in one resource block's noise fit (type 1, double symbol) and most model columns (4 layers, degree 1;
 /// degree 2 only with up to 2 layers).
 constexpr unsigned max_fit_values = 12;
@@ -53,24 +58,27 @@ void channel_estimator_base::estimate_offsets(channel_estimate& out, const call_
 {
   // Timing: LS values two pilots apart are one CDM pair apart (4 subcarriers, type 1; 6, type 2) and carry the same
   // cover codes, so the cross-terms of the layers of a group cancel over k' and l'; the phase of
-  // sum u(i + 2) conj(u(i)) is -2 pi D df tau.
+  // sum u(i + 2) conj(u(i)) is -2 pi D df tau. Rows whose sum is not finite (corrupt pilots, a port of NaN) are left
+  // out, so that they cannot take the estimate, and with it every port's channel, with them.
   cf_t timing{};
   for (unsigned d = 0; d < pattern.nof_symbols; ++d) {
     for (unsigned g = 0; g < s.nof_groups; ++g) {
       for (unsigned r = 0; r < s.nof_rx_ports; ++r) {
         const cf_t* u = u_row(s, d, g, r).data();
-        timing += ce::correlate(u + 2, u, s.nof_pilots - 2);
+        const cf_t c = ce::correlate(u + 2, u, s.nof_pilots - 2);
+        timing += is_finite(c) ? c : cf_t{};
       }
     }
   }
   const double distance = pattern.config_type == 1 ? 4.0 : 6.0;
-  out.time_offset_s = timing == cf_t{} ? 0.0F
-                                       : static_cast<float>(-std::arg(timing) /
-                                                            (2.0 * std::numbers::pi * distance *
-                                                             s.subcarrier_spacing_hz));
+  out.time_offset_s =
+      timing == cf_t{} || !is_finite(timing)
+          ? 0.0F
+          : static_cast<float>(-std::arg(timing) / (2.0 * std::numbers::pi * distance * s.subcarrier_spacing_hz));
 
   // Frequency: the phase between consecutive occasions, on symbols with the same l' (same w_t); each pair's estimate
-  // weighted by |C| dt^2, the inverse of its variance up to a common factor.
+  // weighted by |C| dt^2, the inverse of its variance up to a common factor. Rows that are not finite are left out,
+  // as for the timing.
   double weighted_sum = 0.0;
   double weight_total = 0.0;
   bool usable = false;
@@ -81,12 +89,13 @@ void channel_estimator_base::estimate_offsets(channel_estimate& out, const call_
     for (unsigned g = 0; g < s.nof_groups; ++g) {
       const float sign = with_w_t ? static_cast<float>(pattern.layers[s.groups[g].layers[0]].w_t[1]) : 1.0F;
       for (unsigned r = 0; r < s.nof_rx_ports; ++r) {
-        c += sign * ce::correlate(u_row(s, second, g, r).data(), u_row(s, first, g, r).data(), s.nof_pilots);
+        const cf_t row = ce::correlate(u_row(s, second, g, r).data(), u_row(s, first, g, r).data(), s.nof_pilots);
+        c += is_finite(row) ? sign * row : cf_t{};
       }
     }
     const double dt = s.symbol_time_s[pattern.symbols[second]] - s.symbol_time_s[pattern.symbols[first]];
     const double weight = std::abs(c) * dt * dt;
-    if (weight > 0.0) {
+    if (weight > 0.0 && std::isfinite(weight)) {
       weighted_sum += weight * std::arg(c) / (2.0 * std::numbers::pi * dt);
       weight_total += weight;
     }

@@ -72,9 +72,8 @@ class qam_error_sums {
 public:
   static constexpr std::size_t max_block = 8;
 
-  explicit qam_error_sums(unsigned k) :
-    top_(static_cast<float>((1U << k) - 1)),
-    unit_(qam_level_unit(k))
+  explicit qam_error_sums(unsigned k)
+      : top_(static_cast<float>((1U << k) - 1)), far_(4.0f * static_cast<float>(1U << k)), unit_(qam_level_unit(k))
   {
   }
 
@@ -89,7 +88,9 @@ public:
       const float u = std::abs(dims[j]) / unit_;
       const float capped = u < top_ + 1.0f ? u : top_ + 1.0f;
       const float level = std::min(2.0f * static_cast<float>(static_cast<int>(0.5f * capped)) + 1.0f, top_);
-      const float d = std::abs(dims[j]) - level * unit_;
+      // Errors count up to four times the constellation's extent (NaN too): one corrupt value still dominates the
+      // EVM, without overflowing the sum to infinity.
+      const float d = ((u < far_ ? u : far_) - level) * unit_;
       error_[j] += d * d;
       power_[j] += level * level;
     }
@@ -105,6 +106,7 @@ public:
 
 private:
   float top_;
+  float far_;
   float unit_;
   std::array<float, 2 * max_block> error_{};
   std::array<float, 2 * max_block> power_{};
