@@ -240,12 +240,16 @@ struct pusch_receiver::impl {
       eq.equalize_mmse(out, in, std::span<const float>(noise_var).first(nof_rx_ports));
     }
     if (pdu.transform_precoding) {
-      // TS 38.211 6.3.1.4 inverted (one layer): the IDFT spreads each RE's noise over the symbol.
+      // TS 38.211 6.3.1.4 inverted (one layer): the IDFT spreads each RE's noise over the symbol. An RE without
+      // information (x = 0, noise_var = equalizer_noise_var_max) is off by its whole value, of unit mean energy (the
+      // DFT is unitary): that is its share, not the marker, which would bury the symbol's other REs.
       for (unsigned i = 0; i < nof_symbols; ++i) {
         tp.deprecode(out.x.subspan(i * per_symbol, per_symbol));
       }
       const float mean =
-          std::accumulate(re_noise_var.begin(), re_noise_var.end(), 0.0f) / static_cast<float>(in.nof_re);
+          std::accumulate(re_noise_var.begin(), re_noise_var.end(), 0.0f,
+                          [](float sum, float var) { return sum + (var < equalizer_noise_var_max ? var : 1.0f); }) /
+          static_cast<float>(in.nof_re);
       std::fill(re_noise_var.begin(), re_noise_var.end(), mean);
     }
     return static_cast<unsigned>(nof_symbols * per_symbol);

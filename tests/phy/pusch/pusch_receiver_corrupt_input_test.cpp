@@ -30,19 +30,20 @@ carrier_config test_carrier()
   return carrier;
 }
 
-/// One layer (DM-RS on symbols 2 and 11, type 1: subcarrier 0 carries DM-RS) received on two ports, each the
-/// transmitted signal plus noise 30 dB below it.
+/// One layer (DM-RS on symbols 2 and 11, type 1: subcarrier 0 carries DM-RS), with or without transform precoding,
+/// received on two ports, each the transmitted signal plus noise 30 dB below it.
 struct two_port_slot {
   pusch_pdu pdu;
   std::vector<uint8_t> tb;
   std::vector<cf_t> grid;
 
-  two_port_slot()
+  explicit two_port_slot(bool transform_precoding = false)
   {
     pdu.nof_prb = nof_prb;
-    pdu.table = mcs_table::qam64;
+    pdu.table = transform_precoding ? mcs_table::tp_qam64 : mcs_table::qam64;
     pdu.mcs = 16;
     pdu.dmrs.additional_position = 1;
+    pdu.transform_precoding = transform_precoding;
     std::mt19937 rng(3);
     tb.resize(pusch_tbs(pdu, test_carrier()) / 8);
     for (auto& b : tb) {
@@ -128,6 +129,24 @@ TEST_CASE("PUSCH receiver: a huge data value gives a large, finite EVM")
   check_finite(result);
   CHECK(result.evm_percent > 10.0F);
   CHECK(result.tb_crc_ok);
+}
+
+TEST_CASE("PUSCH receiver: with transform precoding, one NaN data RE costs its share of the symbol, not the block")
+{
+  for (const bool both_ports : {false, true}) {
+    CAPTURE(both_ports);
+    two_port_slot slot(true);
+    slot.re(0, 5, 7) = {std::numeric_limits<float>::quiet_NaN(), 0.0F};
+    if (both_ports) {
+      slot.re(1, 5, 7) = {0.0F, std::numeric_limits<float>::quiet_NaN()};
+    }
+    pusch_receiver rx({nof_prb, 2, 1, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
+    std::vector<uint8_t> decoded;
+    const auto result = receive(rx, slot, decoded);
+    check_finite(result);
+    CHECK(result.tb_crc_ok);
+    CHECK(decoded == slot.tb);
+  }
 }
 
 TEST_CASE("PUSCH receiver: no signal reads as the lowest DM-RS SNR, a dead port as the lowest of its port")
