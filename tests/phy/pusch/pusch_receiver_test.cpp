@@ -230,14 +230,15 @@ TEST_CASE("PUSCH receiver: a retransmission combines with its own UE's soft bits
     CHECK(decoded == a_tb);
     CHECK(rx.harq_counters().nof_evictions == 0);
   }
+  // UE A's first half, then a retransmission of another size on the same process.
+  pusch_pdu other = ue_a;
+  other.new_data = false;
+  other.mcs = 10;
+  REQUIRE(pusch_tbs(other, carrier) != pusch_tbs(ue_a, carrier));
   SUBCASE("a retransmission of another transport block size is rejected; the soft bits wait for the right one")
   {
     pusch_receiver rx({52, 1, 1, 4, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
     CHECK_FALSE(rx.receive(decoded, a_first_view, ue_a, carrier).tb_crc_ok);
-    auto other = ue_a;
-    other.new_data = false;
-    other.mcs = 10;
-    REQUIRE(pusch_tbs(other, carrier) != pusch_tbs(ue_a, carrier));
     const std::string message = rx.validate(other, carrier, 1).message();
     CAPTURE(message);
     CHECK(message.find("retransmission of TBS " + std::to_string(pusch_tbs(other, carrier))) != std::string::npos);
@@ -257,9 +258,6 @@ TEST_CASE("PUSCH receiver: a retransmission combines with its own UE's soft bits
   {
     pusch_receiver rx({52, 1, 1, 4, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
     CHECK_FALSE(rx.receive(decoded, a_first_view, ue_a, carrier).tb_crc_ok);
-    auto other = ue_a;
-    other.new_data = false;
-    other.mcs = 10;
     std::vector<uint8_t> other_decoded(pusch_tbs(other, carrier) / 8);
     const auto result = rx.receive(other_decoded, a_second_view, other, carrier);
     CHECK_FALSE(result.tb_crc_ok);

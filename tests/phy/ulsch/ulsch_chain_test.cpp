@@ -40,6 +40,18 @@ std::vector<uint8_t> random_tb(unsigned tbs, std::mt19937& rng)
   return tb;
 }
 
+/// The codeword of tb, encoded with config, as confident noise-free LLRs.
+std::vector<int8_t> noise_free_llrs(ulsch_encoder& encoder, const std::vector<uint8_t>& tb, const ulsch_config& config)
+{
+  std::vector<uint8_t> cw(config.nof_coded_bits);
+  encoder.encode(cw, tb, config);
+  std::vector<int8_t> llrs(cw.size());
+  for (std::size_t i = 0; i < cw.size(); ++i) {
+    llrs[i] = cw[i] ? -100 : 100;
+  }
+  return llrs;
+}
+
 } // namespace
 
 TEST_CASE("UL-SCH: invalid configurations are rejected with a message, never crash")
@@ -150,12 +162,7 @@ TEST_CASE("UL-SCH: per code block results, and all-zero LLRs (nothing received) 
   ulsch_decoder decoder(tbs, 1, ldpc_decoder_config{});
   std::mt19937 rng(5);
   const auto tb = random_tb(tbs, rng);
-  std::vector<uint8_t> cw(config.nof_coded_bits);
-  encoder.encode(cw, tb, config);
-  std::vector<int8_t> llrs(cw.size());
-  for (std::size_t i = 0; i < cw.size(); ++i) {
-    llrs[i] = cw[i] ? -100 : 100;
-  }
+  auto llrs = noise_free_llrs(encoder, tb, config);
   std::vector<uint8_t> out(tbs / 8);
   std::vector<ulsch_cb_result> cbs(4, {false, 99});
   auto r = decoder.decode(out, llrs, config, 0, true, cbs);
@@ -208,12 +215,7 @@ TEST_CASE("UL-SCH: a decoder sized for a TBS holds every code block of it, base 
   CHECK(decoder.validate(config, 0).is_ok());
   std::mt19937 rng(8);
   const auto tb = random_tb(config.tbs, rng);
-  std::vector<uint8_t> cw(config.nof_coded_bits);
-  encoder.encode(cw, tb, config);
-  std::vector<int8_t> llrs(cw.size());
-  for (std::size_t i = 0; i < cw.size(); ++i) {
-    llrs[i] = cw[i] ? -100 : 100;
-  }
+  auto llrs = noise_free_llrs(encoder, tb, config);
   std::vector<uint8_t> out(config.tbs / 8);
   const auto r = decoder.decode(out, llrs, config, 0, true, {});
   CHECK(r.nof_cbs == 3);
@@ -236,12 +238,7 @@ TEST_CASE("UL-SCH: a decode that ends on the all-zero word without converging fa
       const ulsch_config config{tbs, 0.9f, 6, 1, g, rv, std::nullopt};
       REQUIRE(encoder.validate(config).is_ok());
       const auto tb = random_tb(tbs, rng);
-      std::vector<uint8_t> cw(config.nof_coded_bits);
-      encoder.encode(cw, tb, config);
-      std::vector<int8_t> llrs(cw.size());
-      for (std::size_t i = 0; i < cw.size(); ++i) {
-        llrs[i] = cw[i] ? -100 : 100;
-      }
+      const auto llrs = noise_free_llrs(encoder, tb, config);
       std::vector<uint8_t> out(tbs / 8, 0xee);
       const auto r = decoder.decode(out, llrs, config, 0, true, {});
       CAPTURE(tbs);
