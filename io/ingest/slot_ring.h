@@ -1,9 +1,10 @@
 #pragma once
 // The slots in flight of an assembler (U-plane PRBs or split 8 samples): a fixed ring of entries keyed by the slot's
 // index within the 256 frames of frameId. A slot opens with its first message and gets a deadline (its first rx time
-// plus the reception window); messages for a slot behind the newest one opened are late, messages that find every
-// entry open are early. Closed entries are reused oldest first. The caller keeps the slot contents in its own arrays,
-// indexed like the entries.
+// plus the reception window); messages for a slot up to one frame behind the newest one opened are late, messages
+// that find every entry open are early. A message further from the newest slot, behind or ahead, is a jump of the
+// frame numbering (counted): its slot opens and becomes the newest. Closed entries are reused oldest first. The
+// caller keeps the slot contents in its own arrays, indexed like the entries.
 
 #include "airan/io/ingest/ingest_counters.h"
 
@@ -55,7 +56,9 @@ public:
         return static_cast<int>(i);
       }
     }
-    if (behind_newest(key)) {
+    const uint32_t behind = have_newest_ ? (newest_key_ + nof_keys_ - key) % nof_keys_ : 0;
+    const uint32_t one_frame = nof_subframes_per_frame << numerology_;
+    if (behind != 0 && behind <= one_frame) {
       ++counters.late;
       return -1;
     }
@@ -79,6 +82,9 @@ public:
     e.key = key;
     e.order = next_order_++;
     e.deadline = rx_time_ns + window_ns_;
+    if (have_newest_ && behind != 0 && nof_keys_ - behind > one_frame) {
+      ++counters.frame_jumps;
+    }
     newest_key_ = key;
     have_newest_ = true;
     opened = true;
@@ -119,12 +125,6 @@ private:
     uint64_t order = 0; ///< When it opened (for oldest-first closing) or closed (for reuse).
     int64_t deadline = 0;
   };
-
-  /// Whether key comes before the newest slot opened (distances taken modulo the frameId period).
-  bool behind_newest(uint32_t key) const noexcept
-  {
-    return have_newest_ && key != newest_key_ && (key + nof_keys_ - newest_key_) % nof_keys_ > nof_keys_ / 2;
-  }
 
   std::vector<entry> entries_;
   unsigned numerology_;

@@ -1,13 +1,16 @@
 // Prometheus scrape endpoint: asynchronous accept and connections on one dedicated thread running the io_context; each
-// connection reads one request head and gets one response.
+// connection reads one request head and gets one response, or is closed when the head has not come within
+// request_timeout. The server accepts for as long as it lives: a failed accept (out of file descriptors) is retried.
 
 #include "airan/io/metrics_server.h"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
+#include <chrono>
 #include <istream>
 #include <sstream>
 #include <stdexcept>
@@ -19,6 +22,11 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+/// How long a connection may take to send its request head (a scraper sends it at once).
+constexpr std::chrono::seconds request_timeout{5};
+/// The pause before accepting again after a failed accept.
+constexpr std::chrono::milliseconds accept_retry{100};
 
 std::string response(const std::string& status, const std::string& content_type, const std::string& body)
 {
@@ -50,12 +58,23 @@ std::string answer(const std::string& request_line, const metrics_server::render
 
 /// One connection: read the request head, write the response, close.
 struct connection : std::enable_shared_from_this<connection> {
-  connection(tcp::socket s, const metrics_server::render_function& r) : socket(std::move(s)), render(r) {}
+  connection(tcp::socket s, const metrics_server::render_function& r)
+      : socket(std::move(s)), render(r), deadline(socket.get_executor())
+  {
+  }
 
   void start()
   {
+    deadline.expires_after(request_timeout);
+    deadline.async_wait([self = shared_from_this()](boost::system::error_code error) {
+      if (!error) {
+        boost::system::error_code ignored;
+        self->socket.close(ignored);
+      }
+    });
     asio::async_read_until(
         socket, request, "\r\n\r\n", [self = shared_from_this()](boost::system::error_code error, std::size_t) {
+          self->deadline.cancel();
           if (error) {
             return;
           }
@@ -74,6 +93,7 @@ struct connection : std::enable_shared_from_this<connection> {
   const metrics_server::render_function& render;
   asio::streambuf request{16384};
   std::string reply;
+  asio::steady_timer deadline;
 };
 
 } // namespace
@@ -82,13 +102,24 @@ struct metrics_server::impl {
   render_function render;
   asio::io_context context;
   tcp::acceptor acceptor{context};
+  asio::steady_timer retry{context};
   std::thread thread;
 
   void accept()
   {
     acceptor.async_accept([this](boost::system::error_code error, tcp::socket socket) {
-      if (error) {
+      if (error == asio::error::operation_aborted) {
         return; // the server stops
+      }
+      if (error) {
+        // Out of file descriptors, or a connection reset before it was accepted: try again shortly.
+        retry.expires_after(accept_retry);
+        retry.async_wait([this](boost::system::error_code wait_error) {
+          if (!wait_error) {
+            accept();
+          }
+        });
+        return;
       }
       std::make_shared<connection>(std::move(socket), render)->start();
       accept();

@@ -167,17 +167,14 @@ int run_fronthaul(const std::string &vector_path,
   std::printf("%zu slots, %u complete and decoded, %lu dropped (decode "
               "overrun); packets %lu, late %lu, "
               "early %lu, duplicate %lu, out of order %lu, "
-              "sequence gaps %lu, malformed %lu, unknown eAxC %lu\n",
-              rows.size(), nof_passed,
-              static_cast<unsigned long>(counters.decode.overrun),
-              static_cast<unsigned long>(c.packets),
-              static_cast<unsigned long>(c.late),
-              static_cast<unsigned long>(c.early),
-              static_cast<unsigned long>(c.duplicate),
-              static_cast<unsigned long>(c.out_of_order),
-              static_cast<unsigned long>(c.sequence_gaps),
-              static_cast<unsigned long>(c.malformed_total()),
-              static_cast<unsigned long>(c.unknown_eaxc));
+              "sequence gaps %lu, malformed %lu, unknown eAxC %lu, frame jumps "
+              "%lu\n",
+              rows.size(), nof_passed, static_cast<unsigned long>(counters.decode.overrun),
+              static_cast<unsigned long>(c.packets), static_cast<unsigned long>(c.late),
+              static_cast<unsigned long>(c.early), static_cast<unsigned long>(c.duplicate),
+              static_cast<unsigned long>(c.out_of_order), static_cast<unsigned long>(c.sequence_gaps),
+              static_cast<unsigned long>(c.malformed_total()), static_cast<unsigned long>(c.unknown_eaxc),
+              static_cast<unsigned long>(c.frame_jumps));
   if (!options.metrics_path.empty()) {
     std::ofstream out(options.metrics_path);
     out << io::to_prometheus(c);

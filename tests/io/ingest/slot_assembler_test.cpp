@@ -187,6 +187,37 @@ TEST_CASE("slot assembler: early, older-than-newest, unknown eAxC and "
                   "header\"} 1\n") != std::string::npos);
 }
 
+TEST_CASE("slot assembler: one stray message far ahead does not make the "
+          "stream late; a jump of the frame numbering is counted")
+{
+  fixture f(1, 4);
+  slot_assembler a = f.make();
+  uplane_packetizer packetizer(f.pc);
+  const auto grid = integer_grid(1, 5);
+  // Frame 20 complete, then one message for frame 140, then frames 21 and 22.
+  push_all(a, packetizer.build_slot({grid.data(), 1, 14, 12 * nof_prb}, 20, 0, 0), 0);
+  const auto stray = packetizer.build_slot({grid.data(), 1, 14, 12 * nof_prb}, 140, 0, 0);
+  a.push(rx_packet{stray[0].bytes, packet_framing::ethernet, 10});
+  for (unsigned frame : {21U, 22U}) {
+    push_all(a, packetizer.build_slot({grid.data(), 1, 14, 12 * nof_prb}, frame, 0, 0), 20 + frame);
+  }
+  CHECK(a.counters().late == 0);
+  // To frame 140 and back.
+  CHECK(a.counters().frame_jumps == 2);
+  // Within a frame behind the newest (frame 22): late, as before.
+  const auto recent = packetizer.build_slot({grid.data(), 1, 14, 12 * nof_prb}, 21, 9, 0);
+  a.push(rx_packet{recent[0].bytes, packet_framing::ethernet, 60});
+  CHECK(a.counters().late == 1);
+  CHECK(a.counters().frame_jumps == 2);
+  a.flush();
+  unsigned complete = 0;
+  for (const assembled_slot& s : f.slots) {
+    complete += s.reason == slot_close_reason::complete ? 1 : 0;
+  }
+  CHECK(complete == 3); // Frames 20, 21 and 22.
+  CHECK(to_prometheus(a.counters()).find("airan_fh_frame_jumps_total 2\n") != std::string::npos);
+}
+
 TEST_CASE("slot assembler: invalid configurations are refused") {
   fixture f;
   f.ac.port_eaxc = {1, 1};

@@ -26,8 +26,14 @@ struct ingest_counters {
   /// in its reception window.
   uint64_t early = 0;
   /// Messages for a slot already closed (deadline passed or complete) carrying
-  /// PRBs it lacked, or for a slot older than the newest one opened.
+  /// PRBs it lacked, or for a slot up to one frame (10 ms) older than the
+  /// newest one opened.
   uint64_t late = 0;
+  /// Slots opened more than one frame from the newest one opened, behind or
+  /// ahead: the frame numbering jumped (a stray message, an RU restart, a
+  /// pause in the stream) and the assembler goes on from the new slot, so that
+  /// one stray message cannot make the real stream late.
+  uint64_t frame_jumps = 0;
   /// Sections all of whose PRBs the slot already had.
   uint64_t duplicate = 0;
   /// Messages whose ecpriSeqid (per eAxC) is behind one already received:
