@@ -437,8 +437,9 @@ status pusch_receiver::validate(const pusch_pdu& pdu, const carrier_config& carr
   // Combining soft bits of another code block segmentation would decode garbage; the held bits are kept for a
   // retransmission of the right transport block.
   const harq_tb_layout* held = impl_->harq.held_layout(pdu.rnti, pdu.harq_id);
-  if (!pdu.new_data && held != nullptr && *held != tb_layout(cw.ulsch)) {
-    return status::error("PUSCH receiver: retransmission of " + layout_text(tb_layout(cw.ulsch)) +
+  const harq_tb_layout layout = tb_layout(cw.ulsch);
+  if (!pdu.new_data && held != nullptr && *held != layout) {
+    return status::error("PUSCH receiver: retransmission of " + layout_text(layout) +
                          ", but the HARQ process holds the soft bits of " + layout_text(*held) +
                          " (a retransmission carries the transport block of its initial transmission, TS 38.214 "
                          "6.1.4.2)");
