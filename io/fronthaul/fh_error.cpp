@@ -8,6 +8,8 @@ namespace {
 
 constexpr std::array<const char*, nof_fh_errors> descriptions = {
     "ok",
+    "packet longer than the receiver keeps (UDP: max_datagram_bytes; pcap: the capture's snapshot length), cut on "
+    "receive",
     "Ethernet frame shorter than its header",
     "EtherType is neither eCPRI (0xAEFE) nor an 802.1Q VLAN tag followed by eCPRI",
     "eCPRI common header or transport fields truncated",
@@ -41,6 +43,7 @@ constexpr std::array<const char*, nof_fh_errors> descriptions = {
 
 constexpr std::array<const char*, nof_fh_errors> labels = {
     "ok",
+    "cut_on_receive",
     "truncated_ethernet_header",
     "unsupported_ethertype",
     "truncated_ecpri_header",
@@ -89,16 +92,17 @@ const char* to_label(fh_error error) noexcept
 bool is_truncation(fh_error error) noexcept
 {
   switch (error) {
-    case fh_error::truncated_ethernet_header:
-    case fh_error::truncated_ecpri_header:
-    case fh_error::ecpri_payload_size_mismatch:
-    case fh_error::truncated_application_header:
-    case fh_error::truncated_section_header:
-    case fh_error::section_overruns_packet:
-    case fh_error::samples_overrun_packet:
-      return true;
-    default:
-      return false;
+  case fh_error::cut_on_receive:
+  case fh_error::truncated_ethernet_header:
+  case fh_error::truncated_ecpri_header:
+  case fh_error::ecpri_payload_size_mismatch:
+  case fh_error::truncated_application_header:
+  case fh_error::truncated_section_header:
+  case fh_error::section_overruns_packet:
+  case fh_error::samples_overrun_packet:
+    return true;
+  default:
+    return false;
   }
 }
 

@@ -11,6 +11,10 @@ namespace airan::io::detail {
 template <typename Read>
 void for_each_message(const rx_packet& packet, ingest_counters& counters, Read&& read) noexcept
 {
+  if (packet.cut) {
+    ++counters.malformed[static_cast<std::size_t>(fh_error::cut_on_receive)];
+    return;
+  }
   std::span<const uint8_t> pdu = packet.bytes;
   if (packet.framing == packet_framing::ethernet) {
     ethernet_header eth;

@@ -70,6 +70,7 @@ struct pcap_source::impl {
                            ? packet_framing::ethernet
                            : packet_framing::ecpri;
       packet.rx_time_ns = timestamp_ns(*header);
+      packet.cut = header->caplen < header->len;
       return true;
     }
   }

@@ -68,6 +68,7 @@ struct udp_source::impl {
       out[i].bytes = {static_cast<const uint8_t*>(vectors[i].iov_base), messages[i].msg_len};
       out[i].framing = packet_framing::ecpri;
       out[i].rx_time_ns = kernel_time(messages[i].msg_hdr).value_or(read_time);
+      out[i].cut = (messages[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
     }
     return static_cast<std::size_t>(n);
   }

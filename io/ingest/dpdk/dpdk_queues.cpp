@@ -58,9 +58,8 @@ public:
         continue;
       }
       held_[nof_kept] = mbuf;
-      out[nof_kept]   = {std::span<const uint8_t>(rte_pktmbuf_mtod(mbuf, const uint8_t*), mbuf->data_len),
-                         packet_framing::ethernet,
-                         rx_time_ns};
+      out[nof_kept] = {std::span<const uint8_t>(rte_pktmbuf_mtod(mbuf, const uint8_t*), mbuf->data_len),
+                       packet_framing::ethernet, rx_time_ns, false};
       ++nof_kept;
     }
     nof_held_ = nof_kept;

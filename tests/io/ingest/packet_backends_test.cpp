@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -156,4 +157,67 @@ TEST_CASE("UDP: the receive time is when the kernel took the datagram, not when 
   REQUIRE(source.receive_burst(burst) == 1);
   CHECK(burst[0].rx_time_ns < read_start_ns);
   CHECK(burst[0].rx_time_ns > read_start_ns - 10'000'000'000);
+}
+
+TEST_CASE("UDP: a datagram longer than max_datagram_bytes arrives cut, and marked so")
+{
+  udp_source source({"127.0.0.1", 0, 1'000'000, 1000, 64, 1u << 20});
+  udp_sink sink({"127.0.0.1", source.local_port()});
+  const std::vector<uint8_t> fits(1000, 7);
+  const std::vector<uint8_t> longer(1001, 8);
+  const std::span<const uint8_t> sent[] = {fits, longer};
+  REQUIRE(sink.send_burst(sent, 0) == 2);
+  std::vector<rx_packet> got;
+  std::vector<rx_packet> burst(4);
+  for (int tries = 0; tries != 1000 && got.size() < 2; ++tries) {
+    const std::size_t n = source.receive_burst(burst);
+    got.insert(got.end(), burst.begin(), burst.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].bytes.size() == 1000);
+  CHECK(!got[0].cut);
+  CHECK(got[1].bytes.size() == 1000);
+  CHECK(got[1].cut);
+}
+
+TEST_CASE("pcap: a record shorter than its frame (snapshot length) is marked as cut")
+{
+  // A pcap file written byte by byte (little-endian, microseconds, link type
+  // Ethernet): one whole record, then one of 60 bytes kept of a 160-byte frame.
+  std::vector<uint8_t> file;
+  auto put32 = [&file](uint32_t v) {
+    for (unsigned i = 0; i != 4; ++i) {
+      file.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    }
+  };
+  put32(0xa1b2c3d4);
+  put32(0x00040002); // Version 2.4 (major, then minor, as 16-bit fields).
+  put32(0);
+  put32(0);
+  put32(65535);
+  put32(1);
+  for (const uint32_t frame_length : {60U, 160U}) {
+    put32(1);
+    put32(0);
+    put32(60);
+    put32(frame_length);
+    const std::vector<uint8_t> header = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0xAE, 0xFE};
+    file.insert(file.end(), header.begin(), header.end());
+    file.insert(file.end(), 60 - header.size(), 0x10);
+  }
+  const std::string path = temp_path("airan_cut_record.pcap");
+  {
+    std::FILE* out = std::fopen(path.c_str(), "wb");
+    REQUIRE(out != nullptr);
+    REQUIRE(std::fwrite(file.data(), 1, file.size(), out) == file.size());
+    std::fclose(out);
+  }
+  pcap_source source({path, false, 0});
+  std::vector<std::vector<uint8_t>> copies;
+  const auto packets = read_all(source, copies);
+  REQUIRE(packets.size() == 2);
+  CHECK(!packets[0].cut);
+  CHECK(packets[1].cut);
+  CHECK(source.read_error().empty());
+  std::filesystem::remove(path);
 }

@@ -167,10 +167,13 @@ TEST_CASE("slot assembler: early, older-than-newest, unknown eAxC and "
   a.push(rx_packet{foreign[1].bytes, packet_framing::ethernet, 20});
   a.push(rx_packet{std::span<const uint8_t>(first_bytes[1]).first(10),
                    packet_framing::ethernet, 20});
+  // A packet its source cut (its bytes here happen to be whole): not parsed.
+  a.push(rx_packet{first_bytes[2], packet_framing::ethernet, 20, true});
   CHECK(a.counters().unknown_eaxc == 1);
   CHECK(a.counters().malformed[static_cast<std::size_t>(
             fh_error::truncated_ethernet_header)] == 1);
-  CHECK(a.counters().truncated() == 1);
+  CHECK(a.counters().malformed[static_cast<std::size_t>(fh_error::cut_on_receive)] == 1);
+  CHECK(a.counters().truncated() == 2);
   a.flush();
   REQUIRE(f.slots.size() == 1);
   CHECK(f.slots[0].reason == slot_close_reason::flushed);

@@ -11,6 +11,8 @@ namespace airan::io {
 
 enum class fh_error : uint8_t {
   ok,
+  // Reception.
+  cut_on_receive,
   // Ethernet framing.
   truncated_ethernet_header,
   unsupported_ethertype,

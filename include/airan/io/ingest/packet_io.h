@@ -29,6 +29,10 @@ struct rx_packet {
   /// Receive (or capture) time, nanoseconds on the source's clock
   /// (CLOCK_REALTIME for sockets and pcap files).
   int64_t rx_time_ns = 0;
+  /// The source kept only the first bytes of a longer packet (a UDP datagram
+  /// beyond the receive buffer, a pcap record shorter than its frame): counted
+  /// as malformed (fh_error::cut_on_receive), never parsed.
+  bool cut = false;
 };
 
 /// A receiver of fronthaul packets. receive_burst() never blocks longer than

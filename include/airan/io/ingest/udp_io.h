@@ -20,8 +20,8 @@ struct udp_source_config {
   uint16_t port = 0;
   /// Longest wait for the first datagram of a burst, nanoseconds.
   int64_t poll_timeout_ns = 1'000'000;
-  /// Largest datagram kept whole (longer ones are cut and then fail parsing as
-  /// truncated).
+  /// Largest datagram kept whole (longer ones are cut, and counted as
+  /// malformed: fh_error::cut_on_receive).
   unsigned max_datagram_bytes = 9000;
   /// Datagrams per burst at most.
   unsigned max_burst = 64;
