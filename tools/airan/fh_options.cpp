@@ -118,6 +118,11 @@ void add_fronthaul_run_options(CLI::App &cmd, fronthaul_run_options &options) {
   cmd.add_option("--window-us", options.window_us,
                  "reception window from a slot's first packet, microseconds")
       ->capture_default_str();
+  cmd.add_option("--list-slots", options.nof_listed_slots,
+                 "slots listed in the table and the JSON report (the first to "
+                 "close; every slot is counted)")
+      ->check(CLI::Range(0U, 1'000'000U))
+      ->capture_default_str();
   cmd.add_option("--idle-ms", options.idle_ms,
                  "UDP and DPDK input: stop after this long without a packet")
       ->capture_default_str();

@@ -81,6 +81,9 @@ struct fronthaul_run_options {
   unsigned decode_buffers = 8; ///< Closed slots waiting for or in decoding at once;
                                ///< more are dropped (decode overrun).
   unsigned udp_receive_buffer_kib = 8192; ///< UDP input: SO_RCVBUF asked for.
+  /// Slots listed in the per-slot table and the JSON report: the first ones
+  /// to close (a live run may last for hours); every slot is counted.
+  unsigned nof_listed_slots = 100'000;
   std::string metrics_path;  ///< Counters as Prometheus text.
   uint16_t metrics_port = 0; ///< Serve GET /metrics on this TCP port (0: no).
   std::string metrics_address = "127.0.0.1"; ///< Its bind address.

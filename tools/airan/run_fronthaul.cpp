@@ -55,9 +55,8 @@ int run_fronthaul(const std::string &vector_path,
   run_metrics metrics(options.metrics_address, options.metrics_port);
   // Decode side: the workers' rows, slot buffers and decoders. Declared before the pipeline, which stops (joining
   // the workers) before they go.
-  // A live run may last for hours: the first max_listed_slots slots are kept for the per-slot table and the JSON
-  // report, every slot is counted.
-  constexpr std::size_t max_listed_slots = 100'000;
+  // A live run may last for hours: the first options.nof_listed_slots slots are kept for the per-slot table and the
+  // JSON report, every slot is counted.
   std::mutex rows_mutex;
   std::vector<slot_row> rows;
   uint64_t nof_decoded = 0;
@@ -107,7 +106,7 @@ int run_fronthaul(const std::string &vector_path,
         const std::scoped_lock lock(rows_mutex);
         ++nof_decoded;
         nof_passed += row.complete && row.result.passed ? 1 : 0;
-        if (rows.size() < max_listed_slots) {
+        if (row.sequence < options.nof_listed_slots) {
           rows.push_back(std::move(row));
         }
       });
