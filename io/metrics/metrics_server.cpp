@@ -1,6 +1,7 @@
 // Prometheus scrape endpoint: asynchronous accept and connections on one dedicated thread running the io_context; each
 // connection reads one request head and gets one response, or is closed when the head has not come within
-// request_timeout. The server accepts for as long as it lives: a failed accept (out of file descriptors) is retried.
+// request_timeout. A head ends at a blank line, CRLF or bare LF (RFC 9112 2.2); one longer than max_head_bytes gets
+// 431. The server accepts for as long as it lives: a failed accept (out of file descriptors) is retried.
 
 #include "airan/io/metrics_server.h"
 
@@ -10,11 +11,14 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
+#include <array>
 #include <chrono>
 #include <istream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 namespace airan::io {
 
@@ -27,6 +31,34 @@ namespace {
 constexpr std::chrono::seconds request_timeout{5};
 /// The pause before accepting again after a failed accept.
 constexpr std::chrono::milliseconds accept_retry{100};
+/// Longest request head read.
+constexpr std::size_t max_head_bytes = 16384;
+
+/// Match condition of the end of a request head: an empty line, "\n\n" or "\n\r\n".
+struct end_of_head {
+  using iterator = asio::buffers_iterator<asio::streambuf::const_buffers_type>;
+  using result_type = std::pair<iterator, bool>;
+
+  result_type operator()(iterator begin, iterator end) const
+  {
+    for (iterator i = begin; i != end; ++i) {
+      if (*i != '\n') {
+        continue;
+      }
+      iterator next = std::next(i);
+      if (next != end && *next == '\r') {
+        ++next;
+      }
+      if (next == end) {
+        return {i, false}; // Perhaps the start of the blank line: looked at again with more bytes.
+      }
+      if (*next == '\n') {
+        return {std::next(next), true};
+      }
+    }
+    return {end, false};
+  }
+};
 
 std::string response(const std::string& status, const std::string& content_type, const std::string& body)
 {
@@ -63,7 +95,8 @@ struct connection : std::enable_shared_from_this<connection> {
   {
   }
 
-  void start()
+  /// Closes the connection request_timeout from now (a pending wait is cancelled).
+  void arm_deadline()
   {
     deadline.expires_after(request_timeout);
     deadline.async_wait([self = shared_from_this()](boost::system::error_code error) {
@@ -72,27 +105,72 @@ struct connection : std::enable_shared_from_this<connection> {
         self->socket.close(ignored);
       }
     });
+  }
+
+  void start()
+  {
+    arm_deadline();
     asio::async_read_until(
-        socket, request, "\r\n\r\n", [self = shared_from_this()](boost::system::error_code error, std::size_t) {
-          self->deadline.cancel();
+        socket, request, end_of_head{}, [self = shared_from_this()](boost::system::error_code error, std::size_t) {
+          if (error == asio::error::not_found) {
+            // The buffer filled before the head ended.
+            self->reply = response("431 Request Header Fields Too Large", "text/plain",
+                                   "request head over " + std::to_string(max_head_bytes) + " bytes\n");
+            self->write_reply();
+            return;
+          }
           if (error) {
+            self->deadline.cancel();
             return;
           }
           std::istream in(&self->request);
           std::string request_line;
           std::getline(in, request_line);
+          if (request_line.ends_with('\r')) {
+            request_line.pop_back();
+          }
           self->reply = answer(request_line, self->render);
-          asio::async_write(self->socket, asio::buffer(self->reply), [self](boost::system::error_code, std::size_t) {
-            boost::system::error_code ignored;
-            self->socket.shutdown(tcp::socket::shutdown_both, ignored);
-          });
+          self->write_reply();
         });
+  }
+
+  /// Writes reply, then closes the sending side and discards what the client still sends until it closes too (or
+  /// request_timeout passes): closing with unread bytes would reset the connection, and the client could lose the
+  /// reply.
+  void write_reply()
+  {
+    arm_deadline();
+    asio::async_write(socket, asio::buffer(reply),
+                      [self = shared_from_this()](boost::system::error_code error, std::size_t) {
+                        boost::system::error_code ignored;
+                        if (error) {
+                          self->socket.close(ignored);
+                          return;
+                        }
+                        self->socket.shutdown(tcp::socket::shutdown_send, ignored);
+                        self->discard();
+                      });
+  }
+
+  void discard()
+  {
+    socket.async_read_some(asio::buffer(drain),
+                           [self = shared_from_this()](boost::system::error_code error, std::size_t) {
+                             if (!error) {
+                               self->discard();
+                               return;
+                             }
+                             self->deadline.cancel();
+                             boost::system::error_code ignored;
+                             self->socket.close(ignored);
+                           });
   }
 
   tcp::socket socket;
   const metrics_server::render_function& render;
-  asio::streambuf request{16384};
+  asio::streambuf request{max_head_bytes};
   std::string reply;
+  std::array<char, 4096> drain;
   asio::steady_timer deadline;
 };
 

@@ -150,3 +150,21 @@ TEST_CASE("metrics server: a bad address is reported")
 {
   CHECK_THROWS_AS(metrics_server("not-an-address", 0, [] { return std::string(); }), std::runtime_error);
 }
+
+TEST_CASE("metrics server: a head ending in bare LF is answered; one over 16 KB gets 431")
+{
+  metrics_server server("127.0.0.1", 0, [] { return std::string("up 1\n"); });
+  REQUIRE(server.port() != 0);
+  const std::string reply = exchange(server.port(), "GET /metrics HTTP/1.0\nHost: x\n\n");
+  CHECK(reply.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(reply.ends_with("up 1\n"));
+  // Mixed line ends, as some hand-written clients send them.
+  CHECK(exchange(server.port(), "GET /metrics HTTP/1.0\r\nHost: x\n\r\n").ends_with("up 1\n"));
+  // 20 kB of header lines: the reply comes whole although the server leaves part of the request unread.
+  std::string request = "GET /metrics HTTP/1.1\r\n";
+  while (request.size() < 20000) {
+    request += "X-Padding: " + std::string(100, 'a') + "\r\n";
+  }
+  request += "\r\n";
+  CHECK(exchange(server.port(), request).rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0) == 0);
+}
