@@ -122,7 +122,7 @@ struct slot_assembler::impl {
     slot.prb_mask = e.mask;
     slot.words_per_row = words_per_row;
     ++(slot.complete() ? counters.slots_complete : counters.slots_partial);
-    ring.mark_closed(index);
+    ring.mark_closed(index, slot.complete(), counters);
     handler(slot);
   }
 

@@ -1,13 +1,20 @@
 #pragma once
 // The slots in flight of an assembler (U-plane PRBs or split 8 samples): a fixed ring of entries keyed by the slot's
 // index within the 256 frames of frameId. A slot opens with its first message and gets a deadline (its first rx time
-// plus the reception window); messages for a slot up to one frame behind the newest one opened are late, messages
-// that find every entry open are early. A message further from the newest slot, behind or ahead, is a jump of the
-// frame numbering (counted): its slot opens and becomes the newest. Closed entries are reused oldest first. The
-// caller keeps the slot contents in its own arrays, indexed like the entries.
+// plus the reception window). The caller keeps the slot contents in its own arrays, indexed like the entries.
+//
+// Lateness is judged against the newest confirmed slot: a slot is confirmed by its second message, or by closing
+// complete, so that one stray or corrupted message (whatever its slot) never moves the reference. A message for a slot
+// not in the ring is late when it is at most one frame behind the newest confirmed slot, unless no slot was confirmed
+// for two frames (the stream paused or the RU restarted); messages that find every entry open are early. A confirmed
+// slot further than one frame from the newest one, or any after such a pause, is a jump of the frame numbering
+// (counted) and becomes the newest. A closed entry serves the messages of its slot until one reception window past its
+// deadline; a later message with its key belongs to a later occurrence of the key (the frame numbering wraps every
+// 2.56 s, an RU restarts from frame 0). Closed entries are reused oldest first.
 
 #include "airan/io/ingest/ingest_counters.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -51,14 +58,23 @@ public:
     closed = false;
     opened = false;
     for (unsigned i = 0; i != entries_.size(); ++i) {
-      if (entries_[i].state != slot_state::free && entries_[i].key == key) {
-        closed = entries_[i].state == slot_state::closed;
+      entry& e = entries_[i];
+      if (e.state == slot_state::free || e.key != key) {
+        continue;
+      }
+      if (e.state == slot_state::open) {
+        confirm(e, rx_time_ns, counters);
         return static_cast<int>(i);
       }
+      if (rx_time_ns - e.deadline <= window_ns_) {
+        closed = true;
+        return static_cast<int>(i);
+      }
+      // Stale: an earlier occurrence of the key.
     }
+    const bool paused = have_newest_ && rx_time_ns - confirmed_time_ > pause_ns;
     const uint32_t behind = have_newest_ ? (newest_key_ + nof_keys_ - key) % nof_keys_ : 0;
-    const uint32_t one_frame = nof_subframes_per_frame << numerology_;
-    if (behind != 0 && behind <= one_frame) {
+    if (have_newest_ && !paused && behind <= one_frame()) {
       ++counters.late;
       return -1;
     }
@@ -81,21 +97,22 @@ public:
     e.state = slot_state::open;
     e.key = key;
     e.order = next_order_++;
+    e.opened_at = rx_time_ns;
     e.deadline = rx_time_ns + window_ns_;
-    if (have_newest_ && behind != 0 && nof_keys_ - behind > one_frame) {
-      ++counters.frame_jumps;
-    }
-    newest_key_ = key;
-    have_newest_ = true;
+    e.confirmed = false;
     opened = true;
     return reuse;
   }
 
-  /// Marks the open entry closed; the caller then hands the slot over.
-  void mark_closed(unsigned index) noexcept
+  /// Marks the open entry closed (complete: it holds all its slot's data); the caller then hands the slot over.
+  void mark_closed(unsigned index, bool complete, ingest_counters& counters) noexcept
   {
-    entries_[index].state = slot_state::closed;
-    entries_[index].order = next_order_++;
+    entry& e = entries_[index];
+    if (complete) {
+      confirm(e, e.opened_at, counters);
+    }
+    e.state = slot_state::closed;
+    e.order = next_order_++;
   }
 
   /// Calls close(index) for every open entry whose deadline is before now_ns (all when flush), oldest first.
@@ -121,10 +138,43 @@ public:
 private:
   struct entry {
     slot_state state = slot_state::free;
+    bool confirmed = false;
     uint32_t key = 0;
     uint64_t order = 0; ///< When it opened (for oldest-first closing) or closed (for reuse).
+    int64_t opened_at = 0;
     int64_t deadline = 0;
   };
+
+  /// Two frames (20 ms) without a slot confirmed: the stream paused, and lateness starts anew.
+  static constexpr int64_t pause_ns = 20'000'000;
+
+  uint32_t one_frame() const noexcept { return nof_subframes_per_frame << numerology_; }
+
+  /// A second message, or completion, confirms the slot: it becomes the newest when it is ahead of the newest by up to
+  /// one frame, or when it is further away or comes after a pause (a jump of the frame numbering, counted); a slot
+  /// confirmed behind the newest (its messages came after those of a later slot) leaves it.
+  void confirm(entry& e, int64_t rx_time_ns, ingest_counters& counters) noexcept
+  {
+    if (e.confirmed) {
+      return;
+    }
+    e.confirmed = true;
+    const bool paused = have_newest_ && rx_time_ns - confirmed_time_ > pause_ns;
+    confirmed_time_ = std::max(confirmed_time_, rx_time_ns);
+    if (!have_newest_) {
+      newest_key_ = e.key;
+      have_newest_ = true;
+      return;
+    }
+    const uint32_t ahead = (e.key + nof_keys_ - newest_key_) % nof_keys_;
+    const uint32_t behind = (nof_keys_ - ahead) % nof_keys_;
+    if (paused || (ahead > one_frame() && behind > one_frame())) {
+      counters.frame_jumps += e.key != newest_key_ ? 1 : 0;
+      newest_key_ = e.key;
+    } else if (ahead != 0 && ahead <= one_frame()) {
+      newest_key_ = e.key;
+    }
+  }
 
   std::vector<entry> entries_;
   unsigned numerology_;
@@ -132,6 +182,7 @@ private:
   uint32_t nof_keys_;
   uint32_t newest_key_ = 0;
   bool have_newest_ = false;
+  int64_t confirmed_time_ = 0; ///< Latest rx time at which a slot was confirmed.
   uint64_t next_order_ = 0;
 };
 

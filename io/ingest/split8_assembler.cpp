@@ -126,7 +126,7 @@ struct split8_assembler::impl {
     slot.data = s.samples.data();
     slot.port_stride = port_stride;
     ++(slot.complete() ? counters.slots_complete : counters.slots_partial);
-    ring.mark_closed(index);
+    ring.mark_closed(index, slot.complete(), counters);
     handler(slot);
   }
 

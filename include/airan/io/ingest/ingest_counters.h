@@ -27,12 +27,13 @@ struct ingest_counters {
   uint64_t early = 0;
   /// Messages for a slot already closed (deadline passed or complete) carrying
   /// PRBs it lacked, or for a slot up to one frame (10 ms) older than the
-  /// newest one opened.
+  /// newest confirmed one (a slot is confirmed by its second message or by
+  /// completing, so that one stray message never becomes the reference).
   uint64_t late = 0;
-  /// Slots opened more than one frame from the newest one opened, behind or
-  /// ahead: the frame numbering jumped (a stray message, an RU restart, a
-  /// pause in the stream) and the assembler goes on from the new slot, so that
-  /// one stray message cannot make the real stream late.
+  /// Slots confirmed more than one frame from the newest confirmed one, behind
+  /// or ahead, or after two frames without any (a pause, an RU restart that
+  /// starts again from frame 0): the frame numbering jumped and the assembler
+  /// goes on from the new slot.
   uint64_t frame_jumps = 0;
   /// Sections all of whose PRBs the slot already had.
   uint64_t duplicate = 0;
