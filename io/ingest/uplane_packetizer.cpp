@@ -2,6 +2,7 @@
 
 #include "airan/io/fronthaul/fh_packet_builder.h"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -37,8 +38,8 @@ status validate(const uplane_packetizer_config &config) {
         "U-plane packetizer: " + std::to_string(config.nof_symbols) +
         " symbols, expected 14 or 12");
   }
-  if (!(config.iq_scale > 0.0F)) {
-    return status::error("U-plane packetizer: IQ scale must be positive");
+  if (!(config.iq_scale > 0.0F) || !std::isfinite(config.iq_scale)) {
+    return status::error("U-plane packetizer: IQ scale must be positive and finite");
   }
   if (config.framing == packet_framing::ethernet && config.ethernet.has_vlan &&
       (config.ethernet.vlan.priority > 7 ||

@@ -2,12 +2,15 @@
 // demodulation, descrambling and decoding; prints BLER, throughput and decoder effort per SNR.
 
 #include "airan/common/complex.h"
+#include "airan/phy/channel/impairments.h"
 #include "airan/phy/coding/mcs_tbs.h"
 #include "airan/phy/coding/scrambling.h"
 #include "airan/phy/modulation/modulation.h"
 #include "airan/phy/ulsch/ulsch_decoder.h"
 #include "airan/phy/ulsch/ulsch_encoder.h"
 #include "commands.h"
+
+#include "airan/phy/channel/impairments.h"
 
 #include <chrono>
 #include <cmath>
@@ -156,6 +159,11 @@ void add_demo_command(CLI::App& app)
       ->capture_default_str();
   cmd->add_option("--seed", opt->seed, "random seed")->capture_default_str();
   cmd->callback([opt] {
+    for (const double snr_db : opt->snrs_db) {
+      if (auto s = phy::validate_snr_db(snr_db); !s) {
+        throw std::invalid_argument("--snr: " + s.message());
+      }
+    }
     if (opt->snrs_db.empty()) {
       const auto mcs = phy::lookup_mcs(parse_mcs_table(opt->table), opt->mcs);
       // Shannon SNR of the MCS spectral efficiency; a practical receiver (max-log demapping, 6 min-sum iterations)

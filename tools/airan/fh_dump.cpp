@@ -128,10 +128,14 @@ void fh_dump(const fh_dump_options &opt) {
   }
   if (opt.json) {
     std::cout << rows.dump(1) << "\n";
-    return;
+  } else {
+    for (const auto& row : rows) {
+      std::cout << row.dump() << "\n";
+    }
   }
-  for (const auto &row : rows) {
-    std::cout << row.dump() << "\n";
+  if (!source.read_error().empty()) {
+    // The rows above are the packets before the damage.
+    throw std::runtime_error(input.path + ": " + source.read_error());
   }
 }
 

@@ -1,5 +1,6 @@
 #include "fh_options.h"
 
+#include <charconv>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -83,9 +84,9 @@ io::compression_params compression_of(const fh_format_options &options) {
     return {io::compression_method::none, 16};
   }
   unsigned width = 0;
-  try {
-    width = static_cast<unsigned>(std::stoul(options.bfp));
-  } catch (const std::exception &) {
+  const char* const end = options.bfp.data() + options.bfp.size();
+  if (std::from_chars(options.bfp.data(), end, width).ptr != end) {
+    width = 0; // Not a whole unsigned number ("9x", "-4").
   }
   if (width < 1 || width > 16) {
     throw std::invalid_argument("--bfp '" + options.bfp +
@@ -96,6 +97,11 @@ io::compression_params compression_of(const fh_format_options &options) {
 
 std::vector<uint16_t> port_eaxc_of(const fh_format_options &options,
                                    unsigned nof_ports) {
+  if (unsigned{options.eaxc_base} + nof_ports - 1 > 0xFFFF) {
+    throw std::invalid_argument("--eaxc-base " + std::to_string(options.eaxc_base) + ": " + std::to_string(nof_ports) +
+                                " ports need eAxC IDs up to " +
+                                std::to_string(unsigned{options.eaxc_base} + nof_ports - 1) + ", beyond 65535");
+  }
   std::vector<uint16_t> eaxc(nof_ports);
   for (unsigned i = 0; i != nof_ports; ++i) {
     eaxc[i] = static_cast<uint16_t>(options.eaxc_base + i);

@@ -48,6 +48,25 @@ struct ru_emu_options {
   std::string report_path;
 };
 
+/// Most bytes of packets held in memory before the first is sent.
+constexpr uint64_t max_planned_bytes = uint64_t{4} << 30;
+
+/// Refuses a run whose slots, all built before sending, would hold more than
+/// max_planned_bytes: planned holds the first slot's packets.
+void check_planned_bytes(const std::vector<io::injected_packet>& planned, unsigned nof_slots)
+{
+  uint64_t slot_bytes = 0;
+  for (const io::injected_packet& p : planned) {
+    slot_bytes += p.bytes.size();
+  }
+  if (slot_bytes * nof_slots > max_planned_bytes) {
+    throw std::invalid_argument("--slots " + std::to_string(nof_slots) + ": " +
+                                std::to_string(slot_bytes * nof_slots >> 20) +
+                                " MiB of packets would be built before the first is sent, at most " +
+                                std::to_string(max_planned_bytes >> 20) + " MiB");
+  }
+}
+
 /// Sends packets at their times: waits for each (realtime) and retries what the
 /// sink refuses.
 class paced_sender {
@@ -130,7 +149,12 @@ void ru_emu(const ru_emu_options &opt) {
   config.ethernet = {
       {0x02, 0, 0, 0, 0, 0x02}, {0x02, 0, 0, 0, 0, 0x01}, false, {}};
   // An IPv4 and a UDP header share the MTU with the eCPRI PDU.
-  config.max_pdu_bytes = ethernet ? opt.max_pdu_bytes : opt.max_pdu_bytes - 28;
+  constexpr unsigned ip_udp_header_bytes = 28;
+  if (!ethernet && opt.max_pdu_bytes <= ip_udp_header_bytes) {
+    throw std::invalid_argument("--mtu " + std::to_string(opt.max_pdu_bytes) +
+                                ": no room for the eCPRI PDU after the 28 bytes of IPv4 and UDP headers");
+  }
+  config.max_pdu_bytes = ethernet ? opt.max_pdu_bytes : opt.max_pdu_bytes - ip_udp_header_bytes;
   io::uplane_packetizer packetizer(config);
   std::unique_ptr<split8_emitter> split8;
   if (opt.split == fh_split::split8) {
@@ -178,6 +202,9 @@ void ru_emu(const ru_emu_options &opt) {
     if (split8) {
       nof_built += split8->emit(injector, static_cast<uint8_t>(i % 256), slot_start);
       plan(injector.pop_until(slot_start + slot_ns));
+      if (i == 0) {
+        check_planned_bytes(planned, opt.nof_slots);
+      }
       continue;
     }
     const auto packets =
@@ -197,6 +224,9 @@ void ru_emu(const ru_emu_options &opt) {
     }
     nof_built += packets.size();
     plan(injector.pop_until(slot_start + slot_ns));
+    if (i == 0) {
+      check_planned_bytes(planned, opt.nof_slots);
+    }
   }
   plan(injector.drain());
   paced_sender sender(*sink, opt.realtime, epoch_ns);
@@ -253,8 +283,10 @@ void add_ru_emu_command(CLI::App &app) {
                   "split 8: int16 samples stand for v 2^-E")
       ->capture_default_str();
   add_fh_format_options(*cmd, opt->format);
-  cmd->add_option("--slots", opt->nof_slots,
-                  "slots to send (the grid in consecutive frames; all are built, and held in memory, before the first is sent)")
+  cmd->add_option(
+         "--slots", opt->nof_slots,
+         "slots to send (the grid in consecutive frames; all are built, and held in memory, before the first is sent)")
+      ->check(CLI::Range(1U, 1'000'000U))
       ->capture_default_str();
   cmd->add_option("--mtu", opt->max_pdu_bytes,
                   "largest Ethernet payload, bytes")
@@ -271,8 +303,7 @@ void add_ru_emu_command(CLI::App &app) {
                   "probability of damaging a packet");
   cmd->add_option("--delay", opt->faults.delay,
                   "probability of delaying a packet by --delay-us");
-  cmd->add_option("--delay-us", opt->delay_us,
-                  "delay of a delayed packet, microseconds");
+  cmd->add_option("--delay-us", opt->delay_us, "delay of a delayed packet, microseconds")->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--seed", opt->faults.seed, "seed of the fault injection")
       ->capture_default_str();
   cmd->add_option("--report", opt->report_path,

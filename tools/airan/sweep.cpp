@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -59,6 +60,9 @@ void write_file(const std::string &path, const std::string &text) {
   }
 }
 
+/// Most SNR points of one sweep.
+constexpr unsigned max_snr_points = 1000;
+
 /// SNR arguments: numbers, or ranges START:STEP:STOP (STOP included when on the
 /// grid).
 std::vector<double> parse_snrs(const std::vector<std::string> &args) {
@@ -79,8 +83,13 @@ std::vector<double> parse_snrs(const std::vector<std::string> &args) {
     if (parts.size() == 1) {
       snrs.push_back(parts[0]);
     } else if (parts.size() == 3 && parts[1] > 0 && parts[2] >= parts[0]) {
-      const auto n = static_cast<unsigned>(
-          std::floor((parts[2] - parts[0]) / parts[1] + 1e-9));
+      // Counted in floating point: a tiny step must not wrap an integer.
+      const double steps = std::floor((parts[2] - parts[0]) / parts[1] + 1e-9);
+      if (!(steps < max_snr_points)) {
+        throw std::invalid_argument("--snr: '" + arg + "' gives more than " + std::to_string(max_snr_points) +
+                                    " SNR points");
+      }
+      const auto n = static_cast<unsigned>(steps);
       for (unsigned i = 0; i <= n; ++i) {
         snrs.push_back(std::round((parts[0] + i * parts[1]) * 1e6) / 1e6);
       }
@@ -89,6 +98,10 @@ std::vector<double> parse_snrs(const std::vector<std::string> &args) {
           "--snr: '" + arg +
           "': a range is START:STEP:STOP with STEP > 0, STOP >= START");
     }
+  }
+  if (snrs.size() > max_snr_points) {
+    throw std::invalid_argument("--snr: " + std::to_string(snrs.size()) + " SNR points, at most " +
+                                std::to_string(max_snr_points));
   }
   for (double snr : snrs) {
     if (auto st = phy::validate_snr_db(snr); !st) {
@@ -101,9 +114,14 @@ std::vector<double> parse_snrs(const std::vector<std::string> &args) {
 void parse_shard(const std::string &text, sim::sweep_config &config) {
   unsigned index = 0;
   unsigned count = 0;
-  char extra = 0;
-  if (std::sscanf(text.c_str(), "%u/%u%c", &index, &count, &extra) != 2 ||
-      count == 0 || index >= count) {
+  const char* const end = text.data() + text.size();
+  // from_chars: no sign, no overflow into a wrapped value.
+  const auto first = std::from_chars(text.data(), end, index);
+  const bool parsed = first.ec == std::errc{} && first.ptr != end && *first.ptr == '/' && [&] {
+    const auto second = std::from_chars(first.ptr + 1, end, count);
+    return second.ec == std::errc{} && second.ptr == end;
+  }();
+  if (!parsed || count == 0 || index >= count) {
     throw std::invalid_argument("--shard: '" + text +
                                 "' is not I/N with 0 <= I < N");
   }

@@ -11,6 +11,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -18,6 +20,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace airan::sim {
 
@@ -40,10 +43,16 @@ public:
     }
   }
 
-  /// Rejects any key not in allowed.
+  /// Rejects any key not in allowed, and any key given twice (YAML forbids it;
+  /// the reader would silently keep one of the values).
   void check_keys(std::initializer_list<std::string_view> allowed) const {
+    std::vector<std::string> seen;
     for (const auto &item : node_) {
       const auto key = item.first.as<std::string>();
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+        fail(item.first, "key '" + key + "' given twice", path_);
+      }
+      seen.push_back(key);
       bool known = false;
       for (auto a : allowed) {
         known = known || a == key;
@@ -444,6 +453,18 @@ void parse_document(const YAML::Node &root, scenario &sc,
   m.check_keys({"name", "description", "carrier", "rx_ports", "pdus", "channel",
                 "harq", "snr_db", "payload_seed", "seed", "input"});
   m.get_string("name", sc.name);
+  // The name starts the file names of the scenario's test vectors.
+  const bool plain_name =
+      sc.name.empty() || (sc.name.front() != '.' && std::all_of(sc.name.begin(), sc.name.end(), [](char c) {
+                            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
+                          }));
+  if (!plain_name) {
+    m.fail(m.node("name"),
+           "'" + sc.name +
+               "' is not a plain name (letters, digits, '_', '-', '.', not "
+               "first)",
+           "name");
+  }
   m.get_string("description", sc.description);
   parse_carrier(yaml_map(m.required("carrier"), "carrier", source), sc.carrier);
   m.get_uint("rx_ports", sc.nof_rx_ports, 1, max_nof_rx_ports, true);

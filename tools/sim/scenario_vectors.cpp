@@ -38,6 +38,13 @@ status scenario_vector_specs(const scenario& sc, std::vector<named_vector_spec>&
       char snr[32];
       std::snprintf(snr, sizeof(snr), "%.1f", std::abs(sc.snrs_db[j]));
       v.file_name = sc.name + "_pdu" + std::to_string(i) + "_snr" + (sc.snrs_db[j] < 0 ? "m" : "") + snr + ".h5";
+      for (const named_vector_spec& earlier : specs) {
+        if (earlier.file_name == v.file_name) {
+          return status::error("scenario '" + sc.name + "': SNR points " + std::to_string(*earlier.spec.snr_db) +
+                               " and " + std::to_string(*spec.snr_db) + " dB would both be written as " + v.file_name +
+                               " (names carry the SNR to 0.1 dB)");
+        }
+      }
       specs.push_back(std::move(v));
     }
   }

@@ -26,6 +26,7 @@ namespace airan::sim {
 namespace {
 
 constexpr unsigned max_nof_cells = 1024;
+constexpr uint64_t max_timed_cell_slots = 10'000'000;
 constexpr unsigned max_nof_threads = 256;
 
 using bench_clock = std::chrono::steady_clock;
@@ -145,7 +146,6 @@ void run_worker(worker_result& out, phy::pusch_slot_processor& processor, const 
   std::vector<uint8_t> decoded(cells.front().tb.size());
   const std::span<uint8_t> buffers[1] = {decoded};
   const unsigned nof_sc = 12 * c.nof_prb;
-  out.latencies_us.reserve(std::size_t{c.nof_slots} * ((cells.size() - first + stride - 1) / stride));
   for (unsigned pass = 0; pass < 2; ++pass) {
     const bool timed = pass == 1;
     for (unsigned slot = 0; slot < (timed ? c.nof_slots : c.nof_warmup_slots); ++slot) {
@@ -185,6 +185,10 @@ status validate(const slot_bench_config& c)
   if (c.nof_slots < 1 || c.nof_slots > 1000000 || c.nof_warmup_slots > 10000) {
     return status::error("slots 1..1000000 and warm-up slots 0..10000");
   }
+  if (uint64_t{c.nof_slots} * c.nof_cells > max_timed_cell_slots) {
+    return status::error(std::to_string(c.nof_cells) + " cells x " + std::to_string(c.nof_slots) + " slots: at most " +
+                         std::to_string(max_timed_cell_slots) + " timed cell slots (one latency each is kept)");
+  }
   if (c.nof_threads < 1 || c.nof_threads > max_nof_threads) {
     return status::error("threads: " + std::to_string(c.nof_threads) + " outside 1.." +
                          std::to_string(max_nof_threads));
@@ -195,6 +199,9 @@ status validate(const slot_bench_config& c)
   }
   if (c.ldpc_max_iterations < 1 || c.ldpc_max_iterations > 64) {
     return status::error("LDPC iterations outside 1..64");
+  }
+  if (auto s = phy::validate_snr_db(c.snr_db); !s) {
+    return s;
   }
   const phy::carrier_config carrier = make_carrier(c, 0);
   if (c.numerology > 3 || c.nof_prb < 1 || c.nof_prb > 275) {
@@ -256,6 +263,9 @@ slot_bench_report run_slot_bench(const slot_bench_config& config)
   std::vector<worker_result> results(nof_threads);
   std::vector<std::unique_ptr<phy::pusch_slot_processor>> processors;
   for (unsigned t = 0; t < nof_threads; ++t) {
+    // Here, not on the worker: a failed allocation is reported, not a terminate.
+    results[t].latencies_us.reserve(std::size_t{config.nof_slots} *
+                                    ((cells.size() - t + nof_threads - 1) / nof_threads));
     processors.push_back(std::make_unique<phy::pusch_slot_processor>(processor_config(config)));
   }
   std::barrier<> sync(nof_threads + 1);

@@ -4,8 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
 
 namespace airan::sim {
 
@@ -65,7 +68,14 @@ status sweep_from_json(std::string_view text, sweep_result &out) {
     sweep_result r;
     auto get = [&](const nlohmann::json &obj, const char *key, auto &value) {
       field = key;
-      obj.at(key).get_to(value);
+      const nlohmann::json& v = obj.at(key);
+      if constexpr (std::is_unsigned_v<std::remove_reference_t<decltype(value)>>) {
+        // get_to() would wrap a negative number.
+        if (!v.is_number_unsigned()) {
+          throw std::invalid_argument("not a count: " + v.dump());
+        }
+      }
+      v.get_to(value);
     };
     get(j, "scenario", r.scenario_name);
     get(j, "scenario_digest", r.scenario_digest);
@@ -88,13 +98,26 @@ status sweep_from_json(std::string_view text, sweep_result &out) {
       get(jp, "transmissions", p.nof_transmissions);
       get(jp, "delivered_bits", p.delivered_bits);
       get(jp, "max_bits", p.max_bits);
+      if (p.first_errors > p.nof_blocks || p.residual_errors > p.first_errors || p.delivered_bits > p.max_bits) {
+        throw std::invalid_argument("point at " + std::to_string(p.snr_db) +
+                                    " dB: errors beyond its blocks or bits beyond its maximum");
+      }
       r.points.push_back(p);
+    }
+    field = "shards";
+    std::vector<unsigned> shards = r.shards;
+    std::sort(shards.begin(), shards.end());
+    if (r.nof_shards == 0 || shards.empty() || shards.back() >= r.nof_shards ||
+        std::adjacent_find(shards.begin(), shards.end()) != shards.end()) {
+      throw std::invalid_argument("expected distinct shards below nof_shards " + std::to_string(r.nof_shards));
     }
     out = std::move(r);
     return status::ok();
   } catch (const nlohmann::json::exception &e) {
     return status::error("not a sweep result (field '" + field +
                          "'): " + e.what());
+  } catch (const std::invalid_argument& e) {
+    return status::error("not a sweep result (field '" + field + "'): " + e.what());
   }
 }
 

@@ -198,6 +198,14 @@ TEST_CASE("Scenario: bad documents are rejected with the key and the problem") {
   CHECK(contains(
       error_of(edited("pdus:\n  - nof_prb: 52\n    mcs: 10\n", "pdus: 3\n")),
       "pdus: expected a list"));
+  // A key given twice (YAML forbids it), at the top and nested.
+  CHECK(contains(error_of(edited("", "snr_db: 7\n")), "key 'snr_db' given twice"));
+  CHECK(contains(error_of(edited("    mcs: 10", "    mcs: 10\n    mcs: 11")), "pdus[0]: key 'mcs' given twice"));
+  // The name starts file names: no directories.
+  CHECK(contains(error_of(edited("", "name: ../../escape\n")), "name: '../../escape' is not a plain name"));
+  CHECK(contains(error_of(edited("", "name: /tmp/x\n")), "is not a plain name"));
+  scenario named;
+  CHECK(parse_scenario(edited("", "name: g-fr1_a5.v2\n"), named).is_ok());
   // Files.
   scenario sc;
   CHECK(contains(load_scenario("/nonexistent/scenario.yaml", sc).message(),

@@ -60,6 +60,17 @@ TEST_CASE("Scenario vectors: one spec per PDU and SNR with distinct seeds and na
   CHECK(first.tb_bits == second.tb_bits);
 }
 
+TEST_CASE("Scenario vectors: SNR points that would share a file name are refused")
+{
+  std::string text = two_snrs;
+  text.replace(text.find("[-1.5, 20]"), 10, "[2.01, 2.04]");
+  scenario sc;
+  REQUIRE(parse_scenario(text, sc).is_ok());
+  std::vector<named_vector_spec> specs;
+  const status s = scenario_vector_specs(sc, specs);
+  CHECK(s.message().find("would both be written as small_pdu0_snr2.0.h5") != std::string::npos);
+}
+
 TEST_CASE("Scenario vectors: input defaults to grid, unknown inputs and offsets are rejected")
 {
   std::string text = two_snrs;

@@ -165,6 +165,23 @@ TEST_CASE("Sweep: shards merged equal the unsharded run, through JSON") {
             .message()
             .find("scenario_digest") != std::string::npos);
   CHECK_FALSE(sweep_from_json("not json", bad).is_ok());
+  // Counts that cannot be: negative, more errors than blocks, shards repeated or beyond nof_shards.
+  const std::string good = sweep_to_json(parts[0]);
+  REQUIRE(sweep_from_json(good, bad).is_ok());
+  const auto edited = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+  };
+  const std::string blocks = "\"blocks\": " + std::to_string(parts[0].points[0].nof_blocks);
+  CHECK(sweep_from_json(edited(blocks, "\"blocks\": -1"), bad).message().find("field 'blocks'") != std::string::npos);
+  const std::string first_errors = "\"first_errors\": " + std::to_string(parts[0].points[0].first_errors);
+  CHECK(sweep_from_json(edited(first_errors, "\"first_errors\": 1000000"), bad)
+            .message()
+            .find("errors beyond its blocks") != std::string::npos);
+  CHECK(sweep_from_json(edited("\"nof_shards\": 3", "\"nof_shards\": 2"), bad).message().find("shards") !=
+        std::string::npos);
 }
 
 TEST_CASE(
