@@ -303,7 +303,7 @@ void parse_pdu(const yaml_map &m, phy::pusch_pdu &p,
   p.n_id = carrier.cell_id;
   m.get_uint("n_id", p.n_id, 0, 1023);
   m.get_uint("slot", p.slot, 0, 10 * (1U << carrier.numerology) - 1);
-  m.get_uint("prb_start", p.prb_start, 0, 274);
+  m.get_uint("prb_start", p.prb_start, 0, carrier.nof_prb - 1);
   p.nof_prb = carrier.nof_prb - p.prb_start;
   m.get_uint("nof_prb", p.nof_prb, 1, 275);
   m.get_uint("start_symbol", p.start_symbol, 0, 13);

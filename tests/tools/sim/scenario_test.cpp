@@ -198,6 +198,8 @@ TEST_CASE("Scenario: bad documents are rejected with the key and the problem") {
   CHECK(contains(
       error_of(edited("pdus:\n  - nof_prb: 52\n    mcs: 10\n", "pdus: 3\n")),
       "pdus: expected a list"));
+  CHECK(contains(error_of(edited("  - nof_prb: 52", "  - prb_start: 52")),
+                 "pdus[0].prb_start: value 52 out of range [0, 51]"));
   // A key given twice (YAML forbids it), at the top and nested.
   CHECK(contains(error_of(edited("", "snr_db: 7\n")), "key 'snr_db' given twice"));
   CHECK(contains(error_of(edited("    mcs: 10", "    mcs: 10\n    mcs: 11")), "pdus[0]: key 'mcs' given twice"));
