@@ -235,7 +235,12 @@ struct slot_assembler::impl {
     }
     if (closed) {
       counters.late += nof_new != 0 ? 1 : 0;
-    } else if (e->nof_prb_received == nof_prb_expected) {
+      return;
+    }
+    if (!opened && nof_new != 0) {
+      ring.confirm(static_cast<unsigned>(index), rx_time_ns, counters);
+    }
+    if (e->nof_prb_received == nof_prb_expected) {
       close(static_cast<unsigned>(index), slot_close_reason::complete);
     }
   }

@@ -3,14 +3,16 @@
 // index within the 256 frames of frameId. A slot opens with its first message and gets a deadline (its first rx time
 // plus the reception window). The caller keeps the slot contents in its own arrays, indexed like the entries.
 //
-// Lateness is judged against the newest confirmed slot: a slot is confirmed by its second message, or by closing
-// complete, so that one stray or corrupted message (whatever its slot) never moves the reference. A message for a slot
+// Lateness is judged against the newest confirmed slot: a slot is confirmed by a later message that brings it data it
+// lacked (not a copy of its first), or by closing complete, so that one stray or corrupted message (whatever its
+// slot, however often duplicated) never moves the reference. A message for a slot
 // not in the ring is late when it is at most one frame behind the newest confirmed slot, unless no slot was confirmed
 // for two frames (the stream paused or the RU restarted); messages that find every entry open are early. A confirmed
 // slot further than one frame from the newest one, or any after such a pause, is a jump of the frame numbering
-// (counted) and becomes the newest. A closed entry serves the messages of its slot until one reception window past its
-// deadline; a later message with its key belongs to a later occurrence of the key (the frame numbering wraps every
-// 2.56 s, an RU restarts from frame 0). Closed entries are reused oldest first.
+// (counted) and becomes the newest. A closed confirmed entry serves the messages of its slot until one reception window
+// past its deadline; a later message with its key belongs to a later occurrence of the key (the frame numbering wraps
+// every 2.56 s, an RU restarts from frame 0). A closed entry never confirmed (one stray message) serves none: the real
+// slot of that key opens its own. Closed entries are reused oldest first.
 
 #include "airan/io/ingest/ingest_counters.h"
 
@@ -63,14 +65,13 @@ public:
         continue;
       }
       if (e.state == slot_state::open) {
-        confirm(e, rx_time_ns, counters);
         return static_cast<int>(i);
       }
-      if (rx_time_ns - e.deadline <= window_ns_) {
+      if (e.confirmed && rx_time_ns - e.deadline <= window_ns_) {
         closed = true;
         return static_cast<int>(i);
       }
-      // Stale: an earlier occurrence of the key.
+      // Stale (an earlier occurrence of the key), or a stray message's.
     }
     const bool paused = have_newest_ && rx_time_ns - confirmed_time_ > pause_ns;
     const uint32_t behind = have_newest_ ? (newest_key_ + nof_keys_ - key) % nof_keys_ : 0;
@@ -102,6 +103,12 @@ public:
     e.confirmed = false;
     opened = true;
     return reuse;
+  }
+
+  /// A message after the first brought the open entry data it lacked.
+  void confirm(unsigned index, int64_t rx_time_ns, ingest_counters& counters) noexcept
+  {
+    confirm(entries_[index], rx_time_ns, counters);
   }
 
   /// Marks the open entry closed (complete: it holds all its slot's data); the caller then hands the slot over.
@@ -150,9 +157,9 @@ private:
 
   uint32_t one_frame() const noexcept { return nof_subframes_per_frame << numerology_; }
 
-  /// A second message, or completion, confirms the slot: it becomes the newest when it is ahead of the newest by up to
-  /// one frame, or when it is further away or comes after a pause (a jump of the frame numbering, counted); a slot
-  /// confirmed behind the newest (its messages came after those of a later slot) leaves it.
+  /// New data after the first message, or completion, confirms the slot: it becomes the newest when it is ahead of the
+  /// newest by up to one frame, or when it is further away or comes after a pause (a jump of the frame numbering,
+  /// counted); a slot confirmed behind the newest (its messages came after those of a later slot) leaves it.
   void confirm(entry& e, int64_t rx_time_ns, ingest_counters& counters) noexcept
   {
     if (e.confirmed) {

@@ -200,6 +200,9 @@ struct split8_assembler::impl {
         split8_scale(header.scale_exponent));
     ++counters.sections_placed;
     s.nof_received += nof_new;
+    if (!opened) {
+      ring.confirm(static_cast<unsigned>(index), rx_time_ns, counters);
+    }
     if (s.nof_received == uint64_t{config.slot_lengths[header.slot_id]} * nof_ports()) {
       close(static_cast<unsigned>(index), slot_close_reason::complete);
     }

@@ -51,6 +51,20 @@ refused "--eaxc-base 65535" "$airan" ru-emu "$source_dir/testvectors/pusch/case_
 size=$(stat -c %s "$workdir/whole.pcap")
 head -c $((size - 100)) "$workdir/whole.pcap" > "$workdir/cut.pcap"
 refused "cut.pcap: truncated" "$airan" fh dump "pcap:$workdir/cut.pcap"
+# fh dump: a record shorter than its frame (snapshot length) is shown as cut, not as a malformed packet. The file:
+# pcap header (little-endian, Ethernet), one record of 60 bytes kept of 160, an eCPRI EtherType then zeros.
+{
+  printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00'
+  printf '\x01\x00\x00\x00\x00\x00\x00\x00\x3c\x00\x00\x00\xa0\x00\x00\x00'
+  printf '\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\xae\xfe'
+  head -c 46 /dev/zero
+} > "$workdir/snapped.pcap"
+if "$airan" fh dump "pcap:$workdir/snapped.pcap" | grep -qF '"error":"cut_on_receive"'; then
+  echo "ok: fh dump shows the cut record"
+else
+  echo "FAIL: fh dump does not show the cut record as cut_on_receive" >&2
+  failures=$((failures + 1))
+fi
 
 if [ $failures -ne 0 ]; then
   echo "$failures case(s) not refused as expected" >&2

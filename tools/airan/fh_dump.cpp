@@ -104,6 +104,10 @@ void fh_dump(const fh_dump_options &opt) {
     const std::size_t n = source.receive_burst(burst);
     for (std::size_t i = 0; i != n; ++i) {
       ++packet;
+      if (burst[i].cut) {
+        rows.push_back({{"packet", packet}, {"error", io::to_label(io::fh_error::cut_on_receive)}});
+        continue;
+      }
       std::span<const uint8_t> pdu = burst[i].bytes;
       if (burst[i].framing == io::packet_framing::ethernet) {
         io::ethernet_header eth;

@@ -168,8 +168,8 @@ int run_fronthaul(const std::string &vector_path,
                 row.result.sinr_db);
   }
   if (nof_decoded > rows.size()) {
-    std::printf("... %lu more slots, not listed (the first %zu are), counted below\n",
-                static_cast<unsigned long>(nof_decoded - rows.size()), rows.size());
+    std::printf("... %lu more slots decoded, not listed (--list-slots %u), counted below\n",
+                static_cast<unsigned long>(nof_decoded - rows.size()), options.nof_listed_slots);
   }
   const io::ingest_counters &c = counters.ingest;
   std::printf("%lu slots, %lu complete and decoded, %lu dropped (decode "

@@ -10,7 +10,7 @@ pcap=$workdir/list_slots.pcap
 "$airan" run "$vector" --input "pcap:$pcap" --slots 4 --list-slots 1 --json "$workdir/list_slots.json" \
   > "$workdir/list_slots.txt"
 cat "$workdir/list_slots.txt"
-grep -q '^\.\.\. 3 more slots, not listed (the first 1 are), counted below$' "$workdir/list_slots.txt"
+grep -q '^\.\.\. 3 more slots decoded, not listed (--list-slots 1), counted below$' "$workdir/list_slots.txt"
 grep -q '^4 slots, 4 complete and decoded' "$workdir/list_slots.txt"
 # One row in the table (its name is frame.subframe.slot) and one entry in the JSON array.
 test "$(grep -c '^[0-9]*\.[0-9]*\.[0-9]* ' "$workdir/list_slots.txt")" = 1
