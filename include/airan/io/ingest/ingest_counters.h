@@ -27,8 +27,9 @@ struct ingest_counters {
   uint64_t early = 0;
   /// Messages for a slot already closed (deadline passed or complete) carrying
   /// PRBs it lacked, or for a slot up to one frame (10 ms) older than the
-  /// newest confirmed one (a slot is confirmed by its second message or by
-  /// completing, so that one stray message never becomes the reference).
+  /// newest confirmed one (a slot is confirmed by a later message bringing it
+  /// new data, or by completing, so that a stray message, even duplicated,
+  /// never becomes the reference).
   uint64_t late = 0;
   /// Slots confirmed more than one frame from the newest confirmed one, behind
   /// or ahead, or after two frames without any (a pause, an RU restart that
