@@ -55,6 +55,7 @@ std::string to_prometheus(const ingest_counters &counters,
       counters.slots_complete);
   add("slots_partial", "Slots delivered with PRBs missing.",
       counters.slots_partial);
+  add("stray_slots", "Slots closed with only their first message's data, not delivered.", counters.stray_slots);
   const std::string metric = std::string(prefix) + "_malformed_total";
   text += "# HELP " + metric +
           " Packets or messages rejected by the parsers, by reason.\n# TYPE " +

@@ -110,6 +110,11 @@ struct slot_assembler::impl {
 
   void close(unsigned index, slot_close_reason reason) noexcept {
     const slot_contents &e = slots[index];
+    if (e.nof_prb_received != nof_prb_expected && !ring.confirmed(index)) {
+      ++counters.stray_slots;
+      ring.mark_closed(index, false, counters);
+      return;
+    }
     assembled_slot slot;
     slot.frame_id = ring.frame_id(index);
     slot.subframe_id = ring.subframe_id(index);

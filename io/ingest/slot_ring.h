@@ -105,6 +105,8 @@ public:
     return reuse;
   }
 
+  bool confirmed(unsigned index) const noexcept { return entries_[index].confirmed; }
+
   /// A message after the first brought the open entry data it lacked.
   void confirm(unsigned index, int64_t rx_time_ns, ingest_counters& counters) noexcept
   {

@@ -114,6 +114,11 @@ struct split8_assembler::impl {
   void close(unsigned index, slot_close_reason reason) noexcept
   {
     const slot_samples& s = slots[index];
+    if (s.nof_received != uint64_t{config.slot_lengths[ring.slot_id(index)]} * nof_ports() && !ring.confirmed(index)) {
+      ++counters.stray_slots;
+      ring.mark_closed(index, false, counters);
+      return;
+    }
     assembled_samples slot;
     slot.frame_id = ring.frame_id(index);
     slot.subframe_id = ring.subframe_id(index);

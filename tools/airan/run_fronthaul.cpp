@@ -176,13 +176,14 @@ int run_fronthaul(const std::string &vector_path,
               "overrun); packets %lu, late %lu, "
               "early %lu, duplicate %lu, out of order %lu, "
               "sequence gaps %lu, malformed %lu, unknown eAxC %lu, frame jumps "
-              "%lu\n",
+              "%lu, stray slots %lu\n",
               static_cast<unsigned long>(nof_decoded), static_cast<unsigned long>(nof_passed),
               static_cast<unsigned long>(counters.decode.overrun), static_cast<unsigned long>(c.packets),
               static_cast<unsigned long>(c.late), static_cast<unsigned long>(c.early),
               static_cast<unsigned long>(c.duplicate), static_cast<unsigned long>(c.out_of_order),
               static_cast<unsigned long>(c.sequence_gaps), static_cast<unsigned long>(c.malformed_total()),
-              static_cast<unsigned long>(c.unknown_eaxc), static_cast<unsigned long>(c.frame_jumps));
+              static_cast<unsigned long>(c.unknown_eaxc), static_cast<unsigned long>(c.frame_jumps),
+              static_cast<unsigned long>(c.stray_slots));
   if (!options.metrics_path.empty()) {
     std::ofstream out(options.metrics_path);
     out << io::to_prometheus(c);

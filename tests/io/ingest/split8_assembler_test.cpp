@@ -194,3 +194,24 @@ TEST_CASE("split 8 assembler and packetizer: configuration checks")
                                                     std::span<const cf_t>(f.sent[1]).first(11)};
   CHECK(packetizer.build_slot(ports, 0, 0, 0).empty());
 }
+
+TEST_CASE("split 8 assembler: a slot holding only one stray block is counted, not delivered")
+{
+  fixture f;
+  split8_packetizer packetizer(f.pc);
+  split8_assembler assembler = f.make();
+  const auto whole = f.build(packetizer, 1000, 3, 0);
+  const auto stray = f.build(packetizer, 1000, 3, 1);
+  for (const auto& p : whole) {
+    assembler.push(rx(p, 100));
+  }
+  // One block of slot 1, then its deadline: a slot never confirmed.
+  assembler.push(rx(stray[0], 200));
+  assembler.advance_time(200 + window_ns + 1);
+  REQUIRE(f.slots.size() == 1);
+  CHECK(f.slots[0].slot_id == 0);
+  CHECK(assembler.counters().slots_complete == 1);
+  CHECK(assembler.counters().slots_partial == 0);
+  CHECK(assembler.counters().stray_slots == 1);
+  CHECK(assembler.counters().late == 0);
+}

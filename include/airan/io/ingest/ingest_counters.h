@@ -58,6 +58,10 @@ struct ingest_counters {
   /// missing.
   uint64_t slots_complete = 0;
   uint64_t slots_partial = 0;
+  /// Slots closed incomplete holding only their first message's data (never
+  /// confirmed: a stray or corrupted message's slot): counted, not delivered,
+  /// so that stray messages cost no decoding.
+  uint64_t stray_slots = 0;
 
   /// Sum of malformed over every reason.
   uint64_t malformed_total() const noexcept;
