@@ -35,7 +35,8 @@ std::string to_prometheus(const ingest_counters &counters,
   add("early", "Messages for a slot that could not be opened yet.",
       counters.early);
   add("late", "Messages for a slot already closed.", counters.late);
-  add("frame_jumps", "Slots opened more than one frame from the newest one.", counters.frame_jumps);
+  add("frame_jumps", "Slots confirmed more than one frame from the newest confirmed one, or after a pause.",
+      counters.frame_jumps);
   add("duplicate", "Sections whose PRBs had all arrived before.",
       counters.duplicate);
   add("out_of_order", "Messages behind a later sequence id of their eAxC.",

@@ -110,9 +110,7 @@ struct slot_assembler::impl {
 
   void close(unsigned index, slot_close_reason reason) noexcept {
     const slot_contents &e = slots[index];
-    if (e.nof_prb_received != nof_prb_expected && !ring.confirmed(index)) {
-      ++counters.stray_slots;
-      ring.mark_closed(index, false, counters);
+    if (!ring.mark_closed(index, e.nof_prb_received == nof_prb_expected, counters)) {
       return;
     }
     assembled_slot slot;
@@ -127,7 +125,6 @@ struct slot_assembler::impl {
     slot.prb_mask = e.mask;
     slot.words_per_row = words_per_row;
     ++(slot.complete() ? counters.slots_complete : counters.slots_partial);
-    ring.mark_closed(index, slot.complete(), counters);
     handler(slot);
   }
 

@@ -4,15 +4,15 @@
 // plus the reception window). The caller keeps the slot contents in its own arrays, indexed like the entries.
 //
 // Lateness is judged against the newest confirmed slot: a slot is confirmed by a later message that brings it data it
-// lacked (not a copy of its first), or by closing complete, so that one stray or corrupted message (whatever its
-// slot, however often duplicated) never moves the reference. A message for a slot
-// not in the ring is late when it is at most one frame behind the newest confirmed slot, unless no slot was confirmed
-// for two frames (the stream paused or the RU restarted); messages that find every entry open are early. A confirmed
-// slot further than one frame from the newest one, or any after such a pause, is a jump of the frame numbering
-// (counted) and becomes the newest. A closed confirmed entry serves the messages of its slot until one reception window
-// past its deadline; a later message with its key belongs to a later occurrence of the key (the frame numbering wraps
-// every 2.56 s, an RU restarts from frame 0). A closed entry never confirmed (one stray message) serves none: the real
-// slot of that key opens its own. Closed entries are reused oldest first.
+// lacked (not a copy of its first), or by closing complete, so that one stray or corrupted message (whatever its slot,
+// however often duplicated) never moves the reference. A message for a slot not in the ring is late when it is at most
+// one frame behind the newest confirmed slot, unless no slot was confirmed for two frames (the stream paused or the RU
+// restarted); messages that find every entry open are early. A confirmed slot further than one frame from the newest
+// one, or any after such a pause, is a jump of the frame numbering (counted) and becomes the newest. A closed confirmed
+// entry serves the messages of its slot until one reception window past its deadline; a later message with its key
+// belongs to a later occurrence of the key (the frame numbering wraps every 2.56 s, an RU restarts from frame 0). A
+// slot that closes never confirmed (a stray message's) is not handed over, and its entry serves no later message: the
+// real slot of that key opens its own. Closed entries are reused oldest first.
 
 #include "airan/io/ingest/ingest_counters.h"
 
@@ -105,16 +105,15 @@ public:
     return reuse;
   }
 
-  bool confirmed(unsigned index) const noexcept { return entries_[index].confirmed; }
-
   /// A message after the first brought the open entry data it lacked.
   void confirm(unsigned index, int64_t rx_time_ns, ingest_counters& counters) noexcept
   {
     confirm(entries_[index], rx_time_ns, counters);
   }
 
-  /// Marks the open entry closed (complete: it holds all its slot's data); the caller then hands the slot over.
-  void mark_closed(unsigned index, bool complete, ingest_counters& counters) noexcept
+  /// Marks the open entry closed (complete: it holds all its slot's data). Returns whether the caller hands the slot
+  /// over: not when it is incomplete and was never confirmed (only its first message's data: a stray slot, counted).
+  bool mark_closed(unsigned index, bool complete, ingest_counters& counters) noexcept
   {
     entry& e = entries_[index];
     if (complete) {
@@ -122,6 +121,8 @@ public:
     }
     e.state = slot_state::closed;
     e.order = next_order_++;
+    counters.stray_slots += e.confirmed ? 0 : 1;
+    return e.confirmed;
   }
 
   /// Calls close(index) for every open entry whose deadline is before now_ns (all when flush), oldest first.

@@ -114,9 +114,8 @@ struct split8_assembler::impl {
   void close(unsigned index, slot_close_reason reason) noexcept
   {
     const slot_samples& s = slots[index];
-    if (s.nof_received != uint64_t{config.slot_lengths[ring.slot_id(index)]} * nof_ports() && !ring.confirmed(index)) {
-      ++counters.stray_slots;
-      ring.mark_closed(index, false, counters);
+    const uint64_t expected = uint64_t{config.slot_lengths[ring.slot_id(index)]} * nof_ports();
+    if (!ring.mark_closed(index, s.nof_received == expected, counters)) {
       return;
     }
     assembled_samples slot;
@@ -127,11 +126,10 @@ struct split8_assembler::impl {
     slot.nof_ports = nof_ports();
     slot.nof_samples = config.slot_lengths[slot.slot_id];
     slot.nof_samples_received = s.nof_received;
-    slot.nof_samples_expected = uint64_t{slot.nof_samples} * nof_ports();
+    slot.nof_samples_expected = expected;
     slot.data = s.samples.data();
     slot.port_stride = port_stride;
     ++(slot.complete() ? counters.slots_complete : counters.slots_partial);
-    ring.mark_closed(index, slot.complete(), counters);
     handler(slot);
   }
 

@@ -10,8 +10,6 @@
 #include "airan/phy/ulsch/ulsch_encoder.h"
 #include "commands.h"
 
-#include "airan/phy/channel/impairments.h"
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>

@@ -201,28 +201,19 @@ void ru_emu(const ru_emu_options &opt) {
         epoch_ns + (int64_t{i} * slots_per_frame + slot_in_frame) * slot_ns;
     if (split8) {
       nof_built += split8->emit(injector, static_cast<uint8_t>(i % 256), slot_start);
-      plan(injector.pop_until(slot_start + slot_ns));
-      if (i == 0) {
-        check_planned_bytes(planned, opt.nof_slots);
+    } else {
+      const auto packets =
+          packetizer.build_slot(grid, static_cast<uint8_t>(i % 256), static_cast<uint8_t>(slot_in_frame >> mu),
+                                static_cast<uint8_t>(slot_in_frame % (1U << mu)));
+      if (packets.empty()) {
+        throw std::runtime_error(opt.vector_path + ": grid does not match the fronthaul configuration");
       }
-      continue;
+      for (const io::uplane_tx_packet& p : packets) {
+        // A symbol's packets leave once the symbol has been received over the air.
+        injector.push(p.bytes, p.ecpri_offset, p.port, slot_start + (p.symbol + 1) * symbol_ns);
+      }
+      nof_built += packets.size();
     }
-    const auto packets =
-        packetizer.build_slot(grid, static_cast<uint8_t>(i % 256),
-                              static_cast<uint8_t>(slot_in_frame >> mu),
-                              static_cast<uint8_t>(slot_in_frame % (1U << mu)));
-    if (packets.empty()) {
-      throw std::runtime_error(
-          opt.vector_path +
-          ": grid does not match the fronthaul configuration");
-    }
-    for (const io::uplane_tx_packet &p : packets) {
-      // A symbol's packets leave once the symbol has been received over the
-      // air.
-      injector.push(p.bytes, p.ecpri_offset, p.port,
-                    slot_start + (p.symbol + 1) * symbol_ns);
-    }
-    nof_built += packets.size();
     plan(injector.pop_until(slot_start + slot_ns));
     if (i == 0) {
       check_planned_bytes(planned, opt.nof_slots);
