@@ -4,9 +4,9 @@
 /// The demodulated grids are placed as the demodulator prefers (ofdm_demodulated_grid).
 
 #include "airan/phy/ofdm/ofdm.h"
+#include "batched_fft.h"
 
 #include <benchmark/benchmark.h>
-#include <fftw3.h>
 
 #include <ctime>
 #include <random>
@@ -61,47 +61,11 @@ struct slot_data {
   std::size_t nof_samples() const { return std::size_t{nof_ports} * numerology.slot_length(slot); }
 };
 
-/// The same number of FFTs as the demodulator computes, as one batched out-of-place FFTW plan.
-class batched_fft {
-public:
-  explicit batched_fft(const ofdm_numerology& numerology) :
-    size_(static_cast<int>(numerology.fft_size())),
-    count_(static_cast<int>(nof_ports * numerology.nof_symbols_per_slot())),
-    in_(fftwf_alloc_complex(std::size_t(size_) * count_)),
-    out_(fftwf_alloc_complex(std::size_t(size_) * count_))
-  {
-    plan_ = fftwf_plan_many_dft(1, &size_, count_, in_, nullptr, 1, size_, out_, nullptr, 1, size_, FFTW_FORWARD,
-                                FFTW_MEASURE);
-    std::mt19937                    rng(6);
-    std::normal_distribution<float> gauss(0.0F, 0.1F);
-    for (std::size_t i = 0; i != std::size_t(size_) * count_; ++i) {
-      in_[i][0] = gauss(rng);
-      in_[i][1] = gauss(rng);
-    }
-  }
-  batched_fft(const batched_fft&)            = delete;
-  batched_fft& operator=(const batched_fft&) = delete;
-  ~batched_fft()
-  {
-    fftwf_destroy_plan(plan_);
-    fftwf_free(out_);
-    fftwf_free(in_);
-  }
-
-  void execute() noexcept
-  {
-    fftwf_execute(plan_);
-    benchmark::DoNotOptimize(out_);
-    benchmark::ClobberMemory();
-  }
-
-private:
-  int            size_;
-  int            count_;
-  fftwf_complex* in_;
-  fftwf_complex* out_;
-  fftwf_plan     plan_ = nullptr;
-};
+/// The same number of FFTs as the demodulator computes, as one batched FFTW plan.
+bench::batched_fft make_batched_fft(const ofdm_numerology& numerology)
+{
+  return {numerology.fft_size(), nof_ports * numerology.nof_symbols_per_slot()};
+}
 
 /// Slot-rate counters: input samples per second and multiples of real time (a slot lasts 0.5 ms).
 void set_counters(benchmark::State& state, const slot_data& data)
@@ -139,7 +103,7 @@ void bm_modulate(benchmark::State& state)
 void bm_fftw_batched(benchmark::State& state)
 {
   slot_data   data;
-  batched_fft fft(data.numerology);
+  bench::batched_fft fft = make_batched_fft(data.numerology);
   for (auto _ : state) {
     fft.execute();
   }
@@ -161,7 +125,7 @@ void bm_demodulate_vs_fftw(benchmark::State& state)
   slot_data        data;
   ofdm_demodulator      demodulator({bench_carrier(), 0, 0.25F, ofdm_fft_planning::measure});
   ofdm_demodulated_grid grid(demodulator, nof_ports);
-  batched_fft           fft(data.numerology);
+  bench::batched_fft fft = make_batched_fft(data.numerology);
   double                demodulation_s = 0.0;
   double                fft_s          = 0.0;
   for (auto _ : state) {

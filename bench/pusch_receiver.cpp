@@ -3,16 +3,32 @@
 // channel plus AWGN at an SNR where every slot decodes. As in a live cell, each slot arrives as time-domain samples
 // and is OFDM-demodulated into the grid right before the receiver reads it: ofdm_us is that stage, total_us the
 // receiver's stages from the grid to the transport block, slot_us both.
+//
+// Each stage is reported by its mean over the slots (STAGE_us) and its median (STAGE_p50_us); total and slot also by
+// their 99th percentile. On a shared machine a few slots delayed by other work pull the mean up; the median is the
+// time of a typical slot, and the 99th percentile tells how far the slow ones go.
+//
+// The speed of a shared machine also drifts as a whole (the same binary's stages by 1.5x from one minute to the
+// next). Before each slot the benchmark therefore times the FFTs of a slot's OFDM demodulation done by a bare batched
+// FFTW plan (batched_fft.h; fftw_p50_us; run twice, the second time timed, with its data in the caches), and reports
+// the median over the slots of each stage's time over that slot's bare FFT time (STAGE_per_fft): ratios to a baseline
+// measured in the same run.
+#include "airan/phy/pusch/pusch_receiver.h"
 #include "airan/phy/channel/impairments.h"
 #include "airan/phy/ofdm/ofdm.h"
 #include "airan/phy/pusch/pusch_codeword.h"
-#include "airan/phy/pusch/pusch_receiver.h"
 #include "airan/phy/pusch/pusch_transmitter.h"
+#include "batched_fft.h"
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <functional>
+#include <numeric>
 #include <random>
+#include <string>
 #include <vector>
 
 using namespace airan;
@@ -46,6 +62,14 @@ private:
   std::vector<std::vector<cf_t>> storage_;
   std::vector<std::span<const cf_t>> ports_;
 };
+
+/// The value below which a fraction q of the samples lie (nearest rank); reorders v.
+double percentile(std::vector<double>& v, double q)
+{
+  const auto rank = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(rank), v.end());
+  return v[rank];
+}
 
 void bm_pusch_receiver(benchmark::State& state)
 {
@@ -96,32 +120,49 @@ void bm_pusch_receiver(benchmark::State& state)
   ofdm_demodulated_grid grid(demodulator, nof_rx);
   const grid_view demodulated = grid.view();
 
+  bench::batched_fft fft(demodulator.numerology().fft_size(), nof_rx * 14);
+
   std::vector<uint8_t> decoded(tb.size());
-  pusch_stage_times_us sum{};
-  double ofdm_us = 0.0;
+  // Per slot: the receiver's stages, then OFDM demodulation, the whole slot and the bare FFTs.
+  enum stage : std::size_t { chest, equalizer, demap, measure, decode, total, ofdm, whole_slot, fft_time, nof_stages };
+  std::array<std::vector<double>, nof_stages> times;
   unsigned nof_ok = 0;
   for (auto _ : state) {
+    // The bare FFTs once to bring their buffers into the caches, then timed: the baseline at its fastest.
+    fft.execute();
+    const auto fft_start = std::chrono::steady_clock::now();
+    fft.execute();
     const auto start = std::chrono::steady_clock::now();
+    const double fft_us = std::chrono::duration<double, std::micro>(start - fft_start).count();
     demodulator.demodulate(demodulated, samples.ports(), slot);
-    ofdm_us += std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+    const double ofdm_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
     const auto r = rx.receive(decoded, demodulated, pdu, carrier);
     nof_ok += r.tb_crc_ok ? 1 : 0;
-    sum.channel_estimation += r.times.channel_estimation;
-    sum.equalization += r.times.equalization;
-    sum.demapping += r.times.demapping;
-    sum.measurements += r.times.measurements;
-    sum.decoding += r.times.decoding;
-    sum.total += r.times.total;
+    const pusch_stage_times_us& t = r.times;
+    const std::array<double, nof_stages> slot_times{
+        t.channel_estimation, t.equalization, t.demapping, t.measurements, t.decoding, t.total, ofdm_us,
+        ofdm_us + t.total,    fft_us};
+    for (std::size_t i = 0; i < nof_stages; ++i) {
+      times[i].push_back(slot_times[i]);
+    }
+  }
+  constexpr std::array<const char*, nof_stages> names{"chest", "equalizer", "demap", "measure", "decode",
+                                                      "total", "ofdm",      "slot",  "fftw"};
+  std::vector<double> ratio(times[fft_time].size());
+  for (std::size_t i = 0; i < nof_stages; ++i) {
+    auto& v = times[i];
+    const std::string name = names[i];
+    if (i != fft_time) {
+      std::transform(v.begin(), v.end(), times[fft_time].begin(), ratio.begin(), std::divides<>());
+      state.counters[name + "_per_fft"] = percentile(ratio, 0.5);
+      state.counters[name + "_us"] = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    }
+    if (i == total || i == whole_slot) {
+      state.counters[name + "_p99_us"] = percentile(v, 0.99);
+    }
+    state.counters[name + "_p50_us"] = percentile(v, 0.5);
   }
   const auto n = static_cast<double>(state.iterations());
-  state.counters["chest_us"] = sum.channel_estimation / n;
-  state.counters["equalizer_us"] = sum.equalization / n;
-  state.counters["demap_us"] = sum.demapping / n;
-  state.counters["measure_us"] = sum.measurements / n;
-  state.counters["decode_us"] = sum.decoding / n;
-  state.counters["total_us"] = sum.total / n;
-  state.counters["ofdm_us"] = ofdm_us / n;
-  state.counters["slot_us"] = (ofdm_us + sum.total) / n;
   state.counters["crc_ok"] = nof_ok / n;
   state.counters["tbs"] = tbs;
 }
