@@ -35,6 +35,10 @@ refused "--shard" "$airan" sweep "$scenario" --slots 1 --shard 0/99999999999
 # demo and bench: SNRs outside the channel model's range.
 refused "--snr: SNR nan" "$airan" demo --prb 4 --slots 2 --snr nan
 refused "SNR -inf dB outside" "$airan" bench --prb 4 --rx 1 --layers 1 --slots 2 --snr -inf
+# Seeds (64-bit): a negative value or one past 2^64 - 1 would wrap or saturate to 2^64 - 1.
+refused "--seed: '-1' is not an integer" "$airan" demo --prb 4 --slots 1 --seed -1
+refused "--seed: '18446744073709551616' is not an integer" "$airan" bench --prb 4 --rx 1 --layers 1 --slots 2 --seed 18446744073709551616
+refused "--seed: '-1' is not an integer" "$airan" ru-emu "$vector" --out "pcap:$workdir/x.pcap" --seed -1
 # bench: a latency list of 10^9 entries.
 refused "timed cell slots" "$airan" bench --prb 4 --rx 1 --layers 1 --cells 1024 --slots 1000000 --warmup 0
 # ru-emu: more slots than memory holds, an unbounded delay, no room in the MTU, an infinite IQ scale, a partly

@@ -148,7 +148,9 @@ void add_bench_command(CLI::App& app, int& exit_code)
   cmd->add_option("--iterations", c.ldpc_max_iterations, "LDPC maximum iterations")->capture_default_str();
   cmd->add_option("--backend", opt->backend, "cpu, cuda or automatic")->capture_default_str();
   cmd->add_option("--threads", c.nof_threads, "worker threads (cells are spread over them)")->capture_default_str();
-  cmd->add_option("--seed", c.seed, "seed of payloads, channels and noise")->capture_default_str();
+  cmd->add_option("--seed", c.seed, "seed of payloads, channels and noise")
+      ->check(unsigned_64bit())
+      ->capture_default_str();
   cmd->add_option("--json", opt->json_path, "write the report as JSON to this file");
   cmd->callback([opt, &exit_code] {
     opt->config.table = parse_mcs_table(opt->table);

@@ -30,6 +30,10 @@ void add_sweep_command(CLI::App& app);
 /// `airan bench`: N cells x M slots of the PUSCH slot pipeline; throughput, slot latency percentiles, stage times.
 void add_bench_command(CLI::App& app, int& exit_code);
 
+/// Check of a 64-bit unsigned option (a seed): decimal digits only, at most 2^64 - 1. CLI11 would take "-1" as
+/// 2^64 - 1 and larger values as 2^64 - 1.
+CLI::Validator unsigned_64bit();
+
 /// MCS table named on the command line: qam64, qam256, qam64-low-se; throws std::invalid_argument otherwise.
 phy::mcs_table parse_mcs_table(const std::string& name);
 

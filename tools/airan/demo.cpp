@@ -155,7 +155,7 @@ void add_demo_command(CLI::App& app)
   cmd->add_option("--iterations", opt->max_iterations, "LDPC maximum iterations")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  cmd->add_option("--seed", opt->seed, "random seed")->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "random seed")->check(unsigned_64bit())->capture_default_str();
   cmd->callback([opt] {
     for (const double snr_db : opt->snrs_db) {
       if (auto s = phy::validate_snr_db(snr_db); !s) {

@@ -296,6 +296,7 @@ void add_ru_emu_command(CLI::App &app) {
                   "probability of delaying a packet by --delay-us");
   cmd->add_option("--delay-us", opt->delay_us, "delay of a delayed packet, microseconds")->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--seed", opt->faults.seed, "seed of the fault injection")
+      ->check(unsigned_64bit())
       ->capture_default_str();
   cmd->add_option("--report", opt->report_path,
                   "write the JSON report to this file instead of stdout");

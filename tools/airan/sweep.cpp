@@ -327,9 +327,8 @@ void add_sweep_command(CLI::App &app) {
   cmd->add_option("--estimator", opt->estimator,
                   "channel estimator: ls, dft, lmmse")
       ->capture_default_str();
-  cmd->add_option(
-      "--seed", opt->seed,
-      "seed of the channel realisations and noise (default: the scenario's)");
+  cmd->add_option("--seed", opt->seed, "seed of the channel realisations and noise (default: the scenario's)")
+      ->check(unsigned_64bit());
   cmd->add_option("--shard", opt->shard,
                   "run shard I of N (I/N): slot items with index mod N == I")
       ->capture_default_str();

@@ -90,7 +90,9 @@ void add_tv_command(CLI::App& app)
   cmd->add_flag("--blocks", opt->blocks,
                 "also write block-level vectors (LDPC, rate dematching, demapping, OFDM, "
                 "channel estimation)");
-  cmd->add_option("--seed", opt->seed, "seed of the block-level vectors")->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "seed of the block-level vectors")
+      ->check(unsigned_64bit())
+      ->capture_default_str();
   cmd->callback([opt] { generate(*opt); });
 }
 
