@@ -8,9 +8,9 @@
 // their 99th percentile. On a shared machine a few slots delayed by other work pull the mean up; the median is the
 // time of a typical slot, and the 99th percentile tells how far the slow ones go.
 //
-// The speed of a shared machine also drifts as a whole (the same binary's stages by 1.5x from one minute to the
-// next). Every other iteration therefore times the FFTs of a slot's OFDM demodulation done by a bare batched FFTW plan
-// (batched_fft.h; fftw_p50_us) before processing a slot that is not measured; the iteration after it processes the
+// The speed of a shared machine also drifts as a whole (the same binary's stages by up to 2x from one minute to
+// the next). Every other iteration therefore times the FFTs of a slot's OFDM demodulation done by a bare batched FFTW
+// plan (batched_fft.h; fftw_p50_us) before processing a slot that is not measured; the iteration after it processes the
 // measured slot. The benchmark reports the median over the measured slots of each stage's time over the latest bare
 // FFT time (STAGE_per_fft): ratios to a baseline measured in the same run.
 #include "airan/phy/pusch/pusch_receiver.h"
@@ -19,6 +19,7 @@
 #include "airan/phy/pusch/pusch_codeword.h"
 #include "airan/phy/pusch/pusch_transmitter.h"
 #include "batched_fft.h"
+#include "sim/slot_bench.h"
 
 #include <benchmark/benchmark.h>
 
@@ -62,14 +63,6 @@ private:
   std::vector<std::vector<cf_t>> storage_;
   std::vector<std::span<const cf_t>> ports_;
 };
-
-/// The value below which a fraction q of the samples lie (nearest rank); reorders v.
-double percentile(std::vector<double>& v, double q)
-{
-  const auto rank = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(rank), v.end());
-  return v[rank];
-}
 
 void bm_pusch_receiver(benchmark::State& state)
 {
@@ -120,7 +113,7 @@ void bm_pusch_receiver(benchmark::State& state)
   ofdm_demodulated_grid grid(demodulator, nof_rx);
   const grid_view demodulated = grid.view();
 
-  bench::batched_fft fft(demodulator.numerology().fft_size(), nof_rx * 14);
+  bench::batched_fft fft(demodulator.numerology().fft_size(), nof_rx * demodulator.numerology().nof_symbols_per_slot());
 
   std::vector<uint8_t> decoded(tb.size());
   // Per measured slot: the receiver's stages, then OFDM demodulation, the whole slot and the latest bare FFTs.
@@ -167,13 +160,15 @@ void bm_pusch_receiver(benchmark::State& state)
     const std::string name = names[i];
     if (i != fft_time) {
       std::transform(v.begin(), v.end(), times[fft_time].begin(), ratio.begin(), std::divides<>());
-      state.counters[name + "_per_fft"] = percentile(ratio, 0.5);
+      std::sort(ratio.begin(), ratio.end());
+      state.counters[name + "_per_fft"] = sim::nearest_rank_percentile(ratio, 50.0);
       state.counters[name + "_us"] = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
     }
+    std::sort(v.begin(), v.end());
     if (i == total || i == whole_slot) {
-      state.counters[name + "_p99_us"] = percentile(v, 0.99);
+      state.counters[name + "_p99_us"] = sim::nearest_rank_percentile(v, 99.0);
     }
-    state.counters[name + "_p50_us"] = percentile(v, 0.5);
+    state.counters[name + "_p50_us"] = sim::nearest_rank_percentile(v, 50.0);
   }
   const auto n = static_cast<double>(state.iterations());
   state.counters["crc_ok"] = nof_ok / n;
