@@ -14,7 +14,7 @@
 #include <cassert>
 #include <chrono>
 #include <cmath>
-#include <cstdint>
+#include <memory>
 #include <numeric>
 #include <stdexcept>
 
@@ -133,9 +133,11 @@ struct pusch_receiver::impl {
     const std::size_t max_codeword_symbols = max_symbols * max_re * cfg.max_nof_layers;
     // symbols from a 64-byte boundary (allocations are aligned to at least 8 bytes, one cf_t).
     symbol_storage.resize(max_codeword_symbols + cache_line / sizeof(cf_t));
-    const auto misalignment = reinterpret_cast<std::uintptr_t>(symbol_storage.data()) % cache_line;
-    symbols = std::span(symbol_storage)
-                  .subspan((cache_line - misalignment) % cache_line / sizeof(cf_t), max_codeword_symbols);
+    void* first = symbol_storage.data();
+    std::size_t space = symbol_storage.size() * sizeof(cf_t);
+    [[maybe_unused]] const void* aligned = std::align(cache_line, max_codeword_symbols * sizeof(cf_t), first, space);
+    assert(aligned != nullptr);
+    symbols = {static_cast<cf_t*>(first), max_codeword_symbols};
     symbol_noise_var.resize(max_codeword_symbols);
     llrs.resize(max_codeword_symbols * max_qm);
     noise_var.resize(cfg.max_nof_rx_ports);
