@@ -277,6 +277,9 @@ void read_pusch_config(field_reader& r, phy::carrier_config& carrier, phy::pusch
                                                                            : phy::pusch_precoding::codebook;
   pdu.tpmi = r.u32("tpmi");
   pdu.transform_precoding = r.u32("transform_precoding") != 0;
+  if (r.file().has_attribute("tp_pi2_bpsk")) {
+    pdu.tp_pi2_bpsk = r.u32("tp_pi2_bpsk") != 0;
+  }
   pdu.dmrs.config_type = r.u32("dmrs_config_type");
   pdu.dmrs.max_length = r.u32("dmrs_length");
   pdu.dmrs.additional_position = r.u32("dmrs_additional_position");
@@ -326,6 +329,7 @@ void write_pusch_config(field_writer& w, const phy::carrier_config& carrier, con
   w.text("precoding", pdu.precoding == phy::pusch_precoding::codebook ? "codebook" : "non_codebook");
   w.u32("tpmi", pdu.tpmi);
   w.u32("transform_precoding", pdu.transform_precoding ? 1 : 0);
+  w.u32("tp_pi2_bpsk", pdu.tp_pi2_bpsk ? 1 : 0);
   w.u32("dmrs_config_type", pdu.dmrs.config_type);
   w.u32("dmrs_length", pdu.dmrs.max_length);
   w.u32("dmrs_additional_position", pdu.dmrs.additional_position);

@@ -39,7 +39,7 @@ status compute_pusch_codeword_params(pusch_codeword_params& out, const pusch_pdu
     return status::error(std::string("PUSCH: MCS table not used ") +
                          (pdu.transform_precoding ? "with" : "without") + " transform precoding (TS 38.214 6.1.4.1)");
   }
-  const auto mcs = lookup_mcs(pdu.table, pdu.mcs);
+  const auto mcs = lookup_mcs(pdu.table, pdu.mcs, pdu.tp_pi2_bpsk);
   if (!mcs) {
     return status::error("PUSCH: MCS index " + std::to_string(pdu.mcs) +
                          " is reserved or outside 0..31 (initial transmissions only)");

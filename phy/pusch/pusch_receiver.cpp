@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <numbers>
 #include <numeric>
 #include <stdexcept>
 
@@ -112,6 +113,33 @@ private:
   float unit_;
   std::array<float, 2 * max_block> error_{};
   std::array<float, 2 * max_block> power_{};
+};
+
+/// Squared distances of equalized pi/2-BPSK symbols to their nearest points (TS 38.211 5.1.2: symbol i is
+/// +-exp(j pi/2 (i mod 2)) (1 + j)/sqrt(2)) over blocks that start at even codeword indices, and the count of symbols.
+class pi2_bpsk_error_sums {
+public:
+  void add(std::span<const cf_t> block)
+  {
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      // Odd symbols turned back by -j; then the points are +-(1 + j)/sqrt(2), the nearest the one on the side of
+      // the line Re + Im = 0 where the value lies.
+      const cf_t z = i % 2 == 0 ? block[i] : cf_t{block[i].imag(), -block[i].real()};
+      const float sign = z.real() + z.imag() < 0.0f ? -1.0f : 1.0f;
+      const float e = std::norm(z - sign * cf_t{std::numbers::sqrt2_v<float> / 2, std::numbers::sqrt2_v<float> / 2});
+      // Capped at four times the constellation's extent (NaN too), as for the QAMs.
+      error_ += e < far ? e : far;
+      ++count_;
+    }
+  }
+
+  /// RMS error over RMS power (1), in percent.
+  double evm_percent() const { return 100.0 * std::sqrt(error_ / std::max(count_, 1.0)); }
+
+private:
+  static constexpr float far = 16.0f;
+  double error_ = 0.0;
+  double count_ = 0.0;
 };
 
 } // namespace
@@ -308,13 +336,16 @@ struct pusch_receiver::impl {
     }
   }
 
-  /// Soft demapping of the codeword's symbols into llrs.
+  /// Soft demapping of the codeword's symbols into llrs. The demapper counts the pi/2-BPSK phase from the start of
+  /// each span it gets; pi/2-BPSK comes only with transform precoding, where every OFDM symbol carries 12 N_PRB
+  /// codeword symbols, so that every span starts at an even index of the codeword as the phase needs.
   void demap(std::span<int8_t> llr_out, unsigned nof_symbols, modulation_scheme modulation) const
   {
     const unsigned qm = modulation_order(modulation);
     for_each_noise_segment(nof_symbols, [&](unsigned first, std::span<const float> noise_var, unsigned repeat) {
       for (unsigned i = 0; i < repeat; ++i) {
         const std::size_t offset = first + std::size_t{i} * noise_var.size();
+        assert(modulation != modulation_scheme::pi2_bpsk || offset % 2 == 0);
         demodulate_soft(llr_out.subspan(offset * qm, noise_var.size() * qm),
                         std::span<const cf_t>(symbols).subspan(offset, noise_var.size()), noise_var, modulation);
       }
@@ -349,19 +380,25 @@ struct pusch_receiver::impl {
   /// symbols, from every layer), and mean post-equalization SINR over all symbols.
   void measure(pusch_rx_result& result, unsigned nof_symbols, modulation_scheme modulation)
   {
-    // pi/2-BPSK, the one scheme that is not square QAM, is not used by this receiver's PUSCH (pusch_codeword.h).
     constexpr unsigned evm_stride = 64;
-    const unsigned bits_per_dimension = modulation_order(modulation) / 2;
-    qam_error_sums sums(std::max(bits_per_dimension, 1U));
-    for (unsigned first = 0; first < nof_symbols; first += evm_stride) {
-      sums.add(std::span<const cf_t>(symbols).subspan(
-          first, std::min<std::size_t>(qam_error_sums::max_block, nof_symbols - first)));
+    const auto for_each_sample = [&](auto& sums) {
+      for (unsigned first = 0; first < nof_symbols; first += evm_stride) {
+        sums.add(std::span<const cf_t>(symbols).subspan(
+            first, std::min<std::size_t>(qam_error_sums::max_block, nof_symbols - first)));
+      }
+      return sums.evm_percent();
+    };
+    if (modulation == modulation_scheme::pi2_bpsk) {
+      pi2_bpsk_error_sums sums;
+      result.evm_percent = static_cast<float>(for_each_sample(sums));
+    } else {
+      qam_error_sums sums(modulation_order(modulation) / 2);
+      result.evm_percent = static_cast<float>(for_each_sample(sums));
     }
     double sinr = 0.0;
     for_each_noise_segment(nof_symbols, [&](unsigned, std::span<const float> noise_var, unsigned repeat) {
       sinr += repeat * inverse_sum(noise_var);
     });
-    result.evm_percent = static_cast<float>(sums.evm_percent());
     result.sinr_db = to_db(sinr / std::max(nof_symbols, 1U));
   }
 

@@ -292,6 +292,7 @@ void parse_pdu(const yaml_map &m, phy::pusch_pdu &p,
                 "precoding",
                 "tpmi",
                 "transform_precoding",
+                "tp_pi2_bpsk",
                 "mcs_table",
                 "mcs",
                 "rv",
@@ -322,6 +323,7 @@ void parse_pdu(const yaml_map &m, phy::pusch_pdu &p,
                  {"codebook", phy::pusch_precoding::codebook}});
   m.get_uint("tpmi", p.tpmi, 0, 27);
   m.get_bool("transform_precoding", p.transform_precoding);
+  m.get_bool("tp_pi2_bpsk", p.tp_pi2_bpsk);
   m.get_enum("mcs_table", p.table, mcs_tables);
   m.get_uint("mcs", p.mcs, 0, 31, true);
   m.get_uint("rv", p.rv, 0, 3);

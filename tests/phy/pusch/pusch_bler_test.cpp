@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <initializer_list>
 #include <random>
 #include <vector>
 
@@ -82,6 +83,21 @@ void check_non_increasing(const std::vector<unsigned>& errors)
   }
 }
 
+/// Per seed: all errors at the first two SNRs (below the Shannon bound), none at the last two, never rising between.
+void check_ladder(const bler_setup& setup, const std::vector<double>& snrs, std::initializer_list<uint64_t> seeds)
+{
+  REQUIRE(snrs.size() >= 4);
+  for (const uint64_t seed : seeds) {
+    CAPTURE(seed);
+    const auto errors = errors_per_snr(setup, snrs, seed);
+    CHECK(errors[0] == setup.nof_slots);
+    CHECK(errors[1] == setup.nof_slots);
+    CHECK(errors[snrs.size() - 2] == 0);
+    CHECK(errors[snrs.size() - 1] == 0);
+    check_non_increasing(errors);
+  }
+}
+
 bler_setup one_layer_setup(unsigned nof_prb, mcs_table table, unsigned mcs, unsigned nof_slots)
 {
   bler_setup setup;
@@ -122,15 +138,7 @@ TEST_CASE("PUSCH BLER over AWGN: 256QAM R 0.82 (MCS 24 of the 256QAM table), 1 l
   REQUIRE(lookup_mcs(mcs_table::qam256, 24)->modulation_order == 8);
   REQUIRE(lookup_mcs(mcs_table::qam256, 24)->target_code_rate_x1024 == 841.0F);
   const std::vector<double> snrs = {13.0, 17.0, 19.5, 20.0, 20.5, 21.0, 25.0, 28.0};
-  for (const uint64_t seed : {11U, 12U}) {
-    CAPTURE(seed);
-    const auto errors = errors_per_snr(setup, snrs, seed);
-    CHECK(errors[0] == setup.nof_slots);
-    CHECK(errors[1] == setup.nof_slots);
-    CHECK(errors[6] == 0);
-    CHECK(errors[7] == 0);
-    check_non_increasing(errors);
-  }
+  check_ladder(setup, snrs, {11U, 12U});
 }
 
 TEST_CASE("PUSCH BLER over AWGN: 64QAM R 0.70 (MCS 23 of the 64QAM table), 2 layers, 2 RX through a mixing channel")
@@ -155,13 +163,20 @@ TEST_CASE("PUSCH BLER over AWGN: 64QAM R 0.70 (MCS 23 of the 64QAM table), 2 lay
   setup.channel = {cf_t{a}, std::polar(a, 0.8F), cf_t{a}, std::polar(a, 0.8F + 3.14159265F)};
   setup.nof_slots = 20;
   const std::vector<double> snrs = {9.0, 13.0, 15.5, 16.0, 16.5, 17.0, 21.0, 24.0};
-  for (const uint64_t seed : {21U, 22U}) {
-    CAPTURE(seed);
-    const auto errors = errors_per_snr(setup, snrs, seed);
-    CHECK(errors[0] == setup.nof_slots);
-    CHECK(errors[1] == setup.nof_slots);
-    CHECK(errors[6] == 0);
-    CHECK(errors[7] == 0);
-    check_non_increasing(errors);
-  }
+  check_ladder(setup, snrs, {21U, 22U});
+}
+
+TEST_CASE("PUSCH BLER over AWGN: pi/2-BPSK R 0.23 (MCS 0 of Table 6.1.4.1-1 with tp-pi2BPSK), DFT-s-OFDM, 2 RX")
+{
+  // Spectral efficiency 240 / 1024 = 0.234 bit per RE. Shannon: log2(1 + 2 SNR) >= 0.234 needs a combined SNR of
+  // 2^0.234 - 1 = 0.176 (-7.5 dB), -10.5 dB per antenna. At -14 dB per antenna (capacity 0.11 bit) no code can work,
+  // and at -11 dB (0.5 dB below the bound) none either. The waterfall lies near -7.5 dB (where QPSK of the same MCS
+  // row, R 0.117, has it too), so -5 dB and above must be error-free.
+  auto setup = one_layer_setup(24, mcs_table::tp_qam64, 0, 20);
+  setup.pdu.transform_precoding = true;
+  setup.pdu.tp_pi2_bpsk = true;
+  REQUIRE(lookup_mcs(mcs_table::tp_qam64, 0, true)->modulation_order == 1);
+  REQUIRE(lookup_mcs(mcs_table::tp_qam64, 0, true)->target_code_rate_x1024 == 240.0F);
+  const std::vector<double> snrs = {-14.0, -11.0, -8.5, -7.75, -7.5, -7.25, -5.0, -3.0};
+  check_ladder(setup, snrs, {31U, 32U});
 }

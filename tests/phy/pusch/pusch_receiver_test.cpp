@@ -10,7 +10,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <complex>
+#include <numbers>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -158,6 +160,51 @@ TEST_CASE("PUSCH receiver: the EVM covers every layer")
   CHECK(result.tb_crc_ok);
   CHECK(result.evm_percent > 1.9f);
   CHECK(result.evm_percent < 2.9f);
+}
+
+TEST_CASE("PUSCH receiver: the pi/2-BPSK EVM is the distance to the nearest point of the symbol's own phase")
+{
+  // pi/2-BPSK with transform precoding on one port at 0 dB SNR. Symbol i may only be +-exp(j pi/2 (i mod 2)) (1 +
+  // j)/sqrt(2); the nearest of all four QPSK points would be closer to many noisy values and give a much lower EVM.
+  const carrier_config carrier = carrier_of(48);
+  pusch_transmitter tx(48, 1);
+  pusch_receiver rx({48, 1, 1, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
+  std::mt19937 rng(41);
+  pusch_pdu pdu;
+  pdu.nof_prb = 48;
+  pdu.transform_precoding = true;
+  pdu.tp_pi2_bpsk = true;
+  pdu.table = mcs_table::tp_qam64;
+  pdu.mcs = 0;
+  REQUIRE(rx.validate(pdu, carrier, 1).is_ok());
+  std::vector<cf_t> grid;
+  const auto tb = transmit(tx, grid, pdu, carrier, rng);
+  awgn_generator(6).add(grid, 1.0F);
+  std::vector<uint8_t> decoded(tb.size());
+  const auto result = rx.receive(decoded, {grid.data(), 1, 14, 12 * 48}, pdu, carrier);
+  const auto x = rx.intermediates().equalized_symbols;
+  REQUIRE(x.size() == 48 * 12 * 12);
+  // The receiver's sample: 8 consecutive symbols in every 64.
+  double pi2_error = 0.0;
+  double qpsk_error = 0.0;
+  double count = 0.0;
+  const double a = 1.0 / std::sqrt(2.0);
+  for (std::size_t first = 0; first < x.size(); first += 64) {
+    for (std::size_t i = first; i < std::min(first + 8, x.size()); ++i) {
+      const std::complex<double> z(x[i]);
+      const std::complex<double> point =
+          std::polar(1.0, std::numbers::pi / 2 * static_cast<double>(i % 2)) * std::complex<double>(a, a);
+      pi2_error += std::min(std::norm(z - point), std::norm(z + point));
+      qpsk_error += std::norm(std::complex<double>(std::abs(z.real()) - a, std::abs(z.imag()) - a));
+      ++count;
+    }
+  }
+  const double pi2_evm = 100.0 * std::sqrt(pi2_error / count);
+  const double qpsk_evm = 100.0 * std::sqrt(qpsk_error / count);
+  CAPTURE(pi2_evm);
+  CAPTURE(qpsk_evm);
+  CHECK(qpsk_evm < 0.9 * pi2_evm);
+  CHECK(result.evm_percent == doctest::Approx(pi2_evm).epsilon(1e-4));
 }
 
 namespace {

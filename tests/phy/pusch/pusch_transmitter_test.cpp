@@ -16,6 +16,7 @@
 #include <complex>
 #include <numbers>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace airan;
@@ -62,6 +63,18 @@ carrier_config small_carrier()
   carrier.bwp_start = 1;
   carrier.bwp_size = 50;
   return carrier;
+}
+
+/// pi/2-BPSK symbols of the bits, written out from TS 38.211 5.1.2: d(i) = exp(j pi/2 (i mod 2)) / sqrt(2) [(1 -
+/// 2 b(i)) + j (1 - 2 b(i))].
+std::vector<cf_t> pi2_bpsk_symbols(std::span<const uint8_t> bits)
+{
+  std::vector<cf_t> d;
+  for (std::size_t i = 0; i < bits.size(); ++i) {
+    const double a = (1.0 - 2.0 * bits[i]) / std::sqrt(2.0);
+    d.emplace_back(std::polar(1.0, std::numbers::pi / 2 * static_cast<double>(i % 2)) * std::complex<double>(a, a));
+  }
+  return d;
 }
 
 } // namespace
@@ -114,13 +127,45 @@ TEST_CASE("PUSCH transmitter: codeword sizes of a reference case worked out by h
   CHECK(params.ulsch.target_code_rate == doctest::Approx(553.0 / 1024));
 }
 
+TEST_CASE("PUSCH transmitter: codeword sizes with tp-pi2BPSK worked out by hand")
+{
+  // 5 PRB, DM-RS on symbols 2, 7 and 11 without data, so 11 data symbols: N'_RE = 168 - 36 = 132, N_RE = 660.
+  // MCS 0 of Table 6.1.4.1-1: Q_m = q, R = 240/q / 1024, either way N_info = 660 x 240/1024 = 154.7, n = 3,
+  // N'_info = 8 floor(154.7 / 8) = 152, a TBS of Table 5.1.3.2-1. G = 660 Q_m.
+  pusch_pdu pdu = tp_pdu(5);
+  pdu.mcs = 0;
+  for (const bool pi2 : {true, false}) {
+    CAPTURE(pi2);
+    pdu.tp_pi2_bpsk = pi2;
+    pusch_codeword_params params;
+    REQUIRE(compute_pusch_codeword_params(params, pdu, small_carrier()).is_ok());
+    CHECK(params.modulation == (pi2 ? modulation_scheme::pi2_bpsk : modulation_scheme::qpsk));
+    CHECK(params.nof_re_per_layer == 660);
+    CHECK(params.nof_coded_bits == (pi2 ? 660 : 1320));
+    CHECK(params.tbs == 152);
+    CHECK(params.ulsch.target_code_rate == doctest::Approx((pi2 ? 240.0 : 120.0) / 1024));
+  }
+  // Without transform precoding the tables have no q rows: the flag changes nothing.
+  pdu.transform_precoding = false;
+  pdu.table = mcs_table::qam64;
+  pusch_codeword_params params;
+  REQUIRE(compute_pusch_codeword_params(params, pdu, small_carrier()).is_ok());
+  CHECK(params.modulation == modulation_scheme::qpsk);
+}
+
 TEST_CASE("PUSCH transmitter: transform precoding, undone by a plain inverse DFT, gives the modulated codeword")
 {
   const carrier_config carrier = small_carrier();
   pusch_transmitter tx(50, 1);
-  for (unsigned nof_prb : {1U, 3U, 5U, 9U}) {
+  // MCS 10 of Table 6.1.4.1-1 (16QAM), and MCS 1 with tp-pi2BPSK (pi/2-BPSK, whose expected symbols the test writes
+  // out from the standard's formula).
+  const std::pair<unsigned, bool> cases[] = {{1, false}, {3, false}, {5, false}, {9, false}, {1, true}, {6, true}};
+  for (const auto& [nof_prb, pi2] : cases) {
     CAPTURE(nof_prb);
-    const pusch_pdu pdu = tp_pdu(nof_prb);
+    CAPTURE(pi2);
+    pusch_pdu pdu = tp_pdu(nof_prb);
+    pdu.tp_pi2_bpsk = pi2;
+    pdu.mcs = pi2 ? 1 : 10;
     const status s = tx.validate(pdu, carrier);
     REQUIRE_MESSAGE(s.is_ok(), s.message());
     pusch_codeword_params params;
@@ -133,7 +178,7 @@ TEST_CASE("PUSCH transmitter: transform precoding, undone by a plain inverse DFT
     pusch_dmrs_pattern pattern;
     REQUIRE(compute_pusch_dmrs_pattern(pattern, pdu, carrier).is_ok());
 
-    // The expected data symbols: encoded, scrambled and modulated transport block (MCS 10 of Table 6.1.4.1-1: 16QAM).
+    // The expected data symbols: encoded, scrambled and modulated transport block.
     std::vector<uint8_t> tb(params.tbs / 8);
     pack_bits(tb, tb_bits);
     std::vector<uint8_t> codeword(params.nof_coded_bits);
@@ -141,9 +186,13 @@ TEST_CASE("PUSCH transmitter: transform precoding, undone by a plain inverse DFT
     REQUIRE(encoder.validate(params.ulsch).is_ok());
     encoder.encode(codeword, tb, params.ulsch);
     scramble_bits(codeword, pusch_scrambling_cinit(static_cast<uint16_t>(pdu.rnti), static_cast<uint16_t>(pdu.n_id)));
-    REQUIRE(params.modulation == modulation_scheme::qam16);
+    REQUIRE(params.modulation == (pi2 ? modulation_scheme::pi2_bpsk : modulation_scheme::qam16));
     std::vector<cf_t> expected(params.nof_re_per_layer);
-    modulate(expected, codeword, params.modulation);
+    if (pi2) {
+      expected = pi2_bpsk_symbols(codeword);
+    } else {
+      modulate(expected, codeword, params.modulation);
+    }
 
     // Data symbols: the plain inverse DFT of each OFDM symbol of the allocation, in time order.
     const unsigned m = 12 * nof_prb;

@@ -72,6 +72,8 @@ TEST_CASE("Scenario: a minimal document takes the documented defaults") {
   CHECK(pdu.start_symbol == 0);
   CHECK(pdu.nof_symbols == 14);
   CHECK(pdu.nof_antenna_ports == 1);
+  CHECK_FALSE(pdu.transform_precoding);
+  CHECK_FALSE(pdu.tp_pi2_bpsk);
   CHECK(sc.channel.kind == channel_kind::awgn);
   REQUIRE(sc.snrs_db.size() == 1);
   CHECK(sc.snrs_db[0] == 5.0);
@@ -110,6 +112,22 @@ TEST_CASE("Scenario: the shipped scenarios parse, and the acceptance rows "
   CHECK(sc.pdus[0].mcs == 1);
   CHECK(sc.pdus[0].dmrs.additional_position == 1);
   CHECK(sc.pdus[0].dmrs.nof_cdm_groups_without_data == 2);
+}
+
+TEST_CASE("Scenario: DFT-s-OFDM with tp-pi2BPSK")
+{
+  scenario sc;
+  const status s =
+      parse_scenario(edited("  - nof_prb: 52\n    mcs: 10", "  - nof_prb: 48\n    mcs: 0\n"
+                                                            "    transform_precoding: true\n    tp_pi2_bpsk: true\n"
+                                                            "    mcs_table: tp_qam64"),
+                     sc);
+  REQUIRE_MESSAGE(s.is_ok(), s.message());
+  REQUIRE(sc.pdus.size() == 1);
+  CHECK(sc.pdus[0].transform_precoding);
+  CHECK(sc.pdus[0].tp_pi2_bpsk);
+  CHECK(sc.pdus[0].table == phy::mcs_table::tp_qam64);
+  CHECK(error_of(edited("    mcs: 10", "    mcs: 10\n    tp_pi2_bpsk: 3")).find("tp_pi2_bpsk") != std::string::npos);
 }
 
 TEST_CASE("Scenario: TDL models, lists of SNRs and impairments") {

@@ -11,7 +11,8 @@
 namespace airan::phy {
 
 struct pusch_codeword_params {
-  /// Modulation of the MCS row (TS 38.214 6.1.4.1; q = 2 in the transform precoding tables: no tp-pi2BPSK).
+  /// Modulation of the MCS row (TS 38.214 6.1.4.1; in the transform precoding tables q = 1, pi/2-BPSK, with
+  /// pusch_pdu::tp_pi2_bpsk, else q = 2).
   modulation_scheme modulation = modulation_scheme::qpsk;
   /// Resource elements of the allocation that carry data, per layer (and per antenna port): every allocated RE except
   /// those of the CDM groups without data on the DM-RS symbols (TS 38.211 6.3.1.6).

@@ -76,6 +76,10 @@ struct pusch_pdu {
   unsigned tpmi = 0;
   /// Transform precoding (DFT-s-OFDM, TS 38.211 6.3.1.4): single layer only.
   bool transform_precoding = false;
+  /// Higher-layer tp-pi2BPSK: with transform precoding, the q rows of MCS Tables 6.1.4.1-1 and 6.1.4.1-2 (TS 38.214)
+  /// use pi/2-BPSK (q = 1) instead of QPSK (q = 2). Without transform precoding, or with another table, it has no
+  /// effect. The DM-RS stay those of TS 38.211 6.4.1.1.1.2 without dmrs-UplinkTransformPrecoding-r16.
+  bool tp_pi2_bpsk = false;
   pusch_dmrs_config dmrs;
   /// MCS table and index (TS 38.214 6.1.4.1), redundancy version, new data indicator, HARQ process.
   mcs_table table = mcs_table::qam64;
