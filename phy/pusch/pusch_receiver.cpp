@@ -337,8 +337,9 @@ struct pusch_receiver::impl {
   }
 
   /// Soft demapping of the codeword's symbols into llrs. The demapper counts the pi/2-BPSK phase from the start of
-  /// each span it gets; pi/2-BPSK comes only with transform precoding, where every OFDM symbol carries 12 N_PRB
-  /// codeword symbols, so that every span starts at an even index of the codeword as the phase needs.
+  /// each span it gets; pi/2-BPSK comes only with transform precoding, whose DM-RS symbols carry no data (two CDM
+  /// groups without data, compute_pusch_dmrs_pattern()), so every data symbol carries 12 N_PRB codeword symbols and
+  /// every span starts at an even index of the codeword as the phase needs.
   void demap(std::span<int8_t> llr_out, unsigned nof_symbols, modulation_scheme modulation) const
   {
     const unsigned qm = modulation_order(modulation);
@@ -376,15 +377,16 @@ struct pusch_receiver::impl {
     return sum;
   }
 
-  /// EVM against the nearest constellation points, on 8 consecutive codeword symbols in every 64 (an eighth of the
-  /// symbols, from every layer), and mean post-equalization SINR over all symbols.
+  /// EVM against the nearest constellation points (for pi/2-BPSK, of the symbol's own two), on 8 consecutive codeword
+  /// symbols in every 64 (an eighth of the symbols, from every layer), and mean post-equalization SINR over all
+  /// symbols.
   void measure(pusch_rx_result& result, unsigned nof_symbols, modulation_scheme modulation)
   {
     constexpr unsigned evm_stride = 64;
+    constexpr std::size_t evm_run = qam_error_sums::max_block;
     const auto for_each_sample = [&](auto& sums) {
       for (unsigned first = 0; first < nof_symbols; first += evm_stride) {
-        sums.add(std::span<const cf_t>(symbols).subspan(
-            first, std::min<std::size_t>(qam_error_sums::max_block, nof_symbols - first)));
+        sums.add(std::span<const cf_t>(symbols).subspan(first, std::min<std::size_t>(evm_run, nof_symbols - first)));
       }
       return sums.evm_percent();
     };

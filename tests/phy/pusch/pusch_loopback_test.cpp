@@ -136,6 +136,9 @@ TEST_CASE("PUSCH loopback through OFDM: noise-free, bit-exact over numerologies 
     CAPTURE(c.layers);
     ++case_index;
 
+    pusch_codeword_params params;
+    REQUIRE(compute_pusch_codeword_params(params, pdu, carrier).is_ok());
+    CHECK((params.modulation == modulation_scheme::pi2_bpsk) == c.tp_pi2_bpsk);
     const status tx_ok = tx.validate(pdu, carrier);
     REQUIRE_MESSAGE(tx_ok.is_ok(), tx_ok.message());
     const status rx_ok = rx.validate(pdu, carrier, c.rx_ports);

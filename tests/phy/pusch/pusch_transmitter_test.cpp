@@ -15,6 +15,7 @@
 #include <cmath>
 #include <complex>
 #include <numbers>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -146,6 +147,7 @@ TEST_CASE("PUSCH transmitter: codeword sizes with tp-pi2BPSK worked out by hand"
     CHECK(params.ulsch.target_code_rate == doctest::Approx((pi2 ? 240.0 : 120.0) / 1024));
   }
   // Without transform precoding the tables have no q rows: the flag changes nothing.
+  pdu.tp_pi2_bpsk = true;
   pdu.transform_precoding = false;
   pdu.table = mcs_table::qam64;
   pusch_codeword_params params;

@@ -59,8 +59,8 @@ struct pusch_rx_result {
   unsigned max_ldpc_iterations = 0;
   /// Mean post-equalization SINR over the data REs and layers (dB).
   float sinr_db = 0.0f;
-  /// EVM of the equalized data symbols against their nearest constellation points (percent, RMS; 8 consecutive
-  /// codeword symbols in every 64, so every layer takes part).
+  /// EVM of the equalized data symbols against their nearest constellation points (for pi/2-BPSK, the nearest of the
+  /// symbol's own two points) in percent, RMS; 8 consecutive codeword symbols in every 64, so every layer takes part.
   float evm_percent = 0.0f;
   /// Estimates from the DM-RS: timing offset (s), carrier frequency offset (Hz; 0 with a single DM-RS symbol),
   /// mean SNR over ports (dB).
