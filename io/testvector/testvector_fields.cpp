@@ -1,6 +1,7 @@
 #include "testvector_fields.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 namespace airan::io::detail {
@@ -288,6 +289,11 @@ void read_pusch_config(field_reader& r, phy::carrier_config& carrier, phy::pusch
   pdu.dmrs.n_scid = r.u32("dmrs_n_scid");
   pdu.dmrs.nof_cdm_groups_without_data = r.u32("dmrs_nof_cdm_groups_without_data");
   pdu.dmrs.n_id_rs = r.u32("dmrs_n_id_rs");
+  if (r.file().has_attribute("dmrs_low_papr_hopping")) {
+    static constexpr phy::low_papr_hopping hoppings[] = {phy::low_papr_hopping::neither, phy::low_papr_hopping::group,
+                                                         phy::low_papr_hopping::sequence};
+    pdu.dmrs.group_or_sequence_hopping = hoppings[r.choice("dmrs_low_papr_hopping", {"neither", "group", "sequence"})];
+  }
   static constexpr phy::mcs_table tables[] = {phy::mcs_table::qam64, phy::mcs_table::qam256,
                                               phy::mcs_table::qam64_low_se, phy::mcs_table::tp_qam64,
                                               phy::mcs_table::tp_qam64_low_se};
@@ -339,6 +345,10 @@ void write_pusch_config(field_writer& w, const phy::carrier_config& carrier, con
   w.u32("dmrs_n_scid", pdu.dmrs.n_scid);
   w.u32("dmrs_nof_cdm_groups_without_data", pdu.dmrs.nof_cdm_groups_without_data);
   w.u32("dmrs_n_id_rs", pdu.dmrs.n_id_rs);
+  // A value outside the enumeration is written as one that every reader rejects.
+  static constexpr const char* hopping_names[] = {"neither", "group", "sequence"};
+  const auto hopping = static_cast<unsigned>(pdu.dmrs.group_or_sequence_hopping);
+  w.text("dmrs_low_papr_hopping", hopping < std::size(hopping_names) ? hopping_names[hopping] : "invalid");
   static const std::map<phy::mcs_table, const char*> tables = {{phy::mcs_table::qam64, "qam64"},
                                                                {phy::mcs_table::qam256, "qam256"},
                                                                {phy::mcs_table::qam64_low_se, "qam64_low_se"},

@@ -220,6 +220,11 @@ status validate_dmrs_config(const pusch_pdu& pdu)
       return error("n_ID^RS " + std::to_string(dmrs.n_id_rs) + " outside 0..1007");
     }
   }
+  if (dmrs.group_or_sequence_hopping > low_papr_hopping::sequence) {
+    return error("group or sequence hopping value " +
+                 std::to_string(static_cast<unsigned>(dmrs.group_or_sequence_hopping)) +
+                 " is none of neither, group, sequence");
+  }
   return status::ok();
 }
 

@@ -27,6 +27,30 @@ uint32_t pusch_dmrs_cinit(const pusch_pdu& pdu, const carrier_config& carrier, u
   return static_cast<uint32_t>(((symbol_count * (2 * n_id + 1) << 17) + 2 * n_id + n_scid) % (uint64_t{1} << 31));
 }
 
+low_papr_group pusch_dmrs_low_papr_group(const pusch_pdu& pdu, const carrier_config& carrier, unsigned l) noexcept
+{
+  const unsigned n_id = pdu.dmrs.n_id_rs;
+  // N_symb^slot n_s,f + l: at most 14 * 80 - 1 (n_s,f < 10 * 2^mu, mu <= 3).
+  constexpr unsigned max_symbol_count = 14 * 80;
+  const unsigned symbol_count = nof_symbols_per_slot(carrier.cp) * pdu.slot + l;
+  assert(symbol_count < max_symbol_count);
+  low_papr_group group{n_id % nof_low_papr_groups, 0};
+  if (pdu.dmrs.group_or_sequence_hopping == low_papr_hopping::group) {
+    std::array<uint8_t, 8 * max_symbol_count> c{};
+    generate_gold_sequence(std::span(c).first(8 * (symbol_count + 1)), n_id / nof_low_papr_groups);
+    unsigned f_gh = 0;
+    for (unsigned m = 0; m < 8; ++m) {
+      f_gh += static_cast<unsigned>(c[8 * symbol_count + m]) << m;
+    }
+    group.u = (f_gh + n_id) % nof_low_papr_groups;
+  } else if (pdu.dmrs.group_or_sequence_hopping == low_papr_hopping::sequence && 6 * pdu.nof_prb >= 72) {
+    std::array<uint8_t, max_symbol_count> c{};
+    generate_gold_sequence(std::span(c).first(symbol_count + 1), n_id);
+    group.v = c[symbol_count];
+  }
+  return group;
+}
+
 unsigned pusch_allocation_subcarriers(std::span<uint16_t> out, const pusch_pdu& pdu, uint16_t re_mask) noexcept
 {
   assert(out.size() >= std::size_t{12} * pdu.nof_prb);
@@ -74,8 +98,10 @@ void generate_pusch_dmrs(std::span<cf_t>           pilots,
   const auto nof_pilots = static_cast<unsigned>(pilots.size());
 
   if (pdu.transform_precoding) {
-    // TS 38.211 6.4.1.1.1.2: r(m) = r^(0,1)_(u,0)(m), m = 0 .. M_sc / 2 - 1 from the allocation start.
-    generate_low_papr_sequence(pilots, pdu.dmrs.n_id_rs % nof_low_papr_groups, 0, 0.0F);
+    // TS 38.211 6.4.1.1.1.2: r(m) = r^(0,1)_(u,v)(m), m = 0 .. M_sc / 2 - 1 from the allocation start; both symbols
+    // of a double-symbol DM-RS take u and v of the first.
+    const low_papr_group group = pusch_dmrs_low_papr_group(pdu, carrier, symbol - l_prime);
+    generate_low_papr_sequence(pilots, group.u, group.v, 0.0F);
     for (unsigned i = 0; i < nof_pilots; ++i) {
       pilots[i] *= weight[i % 2];
     }

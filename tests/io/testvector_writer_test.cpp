@@ -120,21 +120,39 @@ TEST_CASE("test-vector writers: generated time-domain PUSCH vectors with referen
   std::filesystem::remove(path);
 }
 
-TEST_CASE("test-vector writers: tp-pi2BPSK is written, read back, and absent means off")
+namespace {
+
+/// A 24 PRB PUSCH with transform precoding (MCS Table 6.1.4.1-1, index mcs) received on 2 ports at snr_db.
+io::pusch_vector_spec transform_precoding_spec(unsigned mcs, double snr_db)
 {
   io::pusch_vector_spec spec;
   spec.carrier = {1, phy::cyclic_prefix::normal, 5, 24, 0, 24, 3.5e9};
   spec.pdu.nof_prb = 24;
   spec.pdu.transform_precoding = true;
-  spec.pdu.tp_pi2_bpsk = true;
   spec.pdu.table = phy::mcs_table::tp_qam64;
-  spec.pdu.mcs = 1;
+  spec.pdu.mcs = mcs;
   spec.nof_rx_ports = 2;
-  spec.snr_db = 10.0;
+  spec.snr_db = snr_db;
+  return spec;
+}
+
+/// The vector of spec, which must decode.
+io::pusch_vector generate_decoded(const io::pusch_vector_spec& spec)
+{
   io::pusch_vector v;
   bool crc_ok = false;
   REQUIRE(io::generate_pusch_vector(spec, v, crc_ok).is_ok());
   CHECK(crc_ok);
+  return v;
+}
+
+} // namespace
+
+TEST_CASE("test-vector writers: tp-pi2BPSK is written, read back, and absent means off")
+{
+  io::pusch_vector_spec spec = transform_precoding_spec(1, 10.0);
+  spec.pdu.tp_pi2_bpsk = true;
+  const io::pusch_vector v = generate_decoded(spec);
   const std::string path = temp_path("pi2_bpsk.h5");
   REQUIRE(io::write_pusch_vector(path, v).is_ok());
   round_trip<io::pusch_vector>(path, io::load_pusch_vector, io::write_pusch_vector, [](const auto& a, const auto& b) {
@@ -147,6 +165,39 @@ TEST_CASE("test-vector writers: tp-pi2BPSK is written, read back, and absent mea
   io::pusch_vector shipped;
   REQUIRE(io::load_pusch_vector(dir + "/pusch/case_10.h5", shipped).is_ok());
   CHECK_FALSE(shipped.pdu.tp_pi2_bpsk);
+}
+
+TEST_CASE("test-vector writers: the low-PAPR DM-RS hopping is written, read back, and absent means neither")
+{
+  for (const auto hopping : {phy::low_papr_hopping::group, phy::low_papr_hopping::sequence}) {
+    CAPTURE(static_cast<int>(hopping));
+    io::pusch_vector_spec spec = transform_precoding_spec(12, 20.0);
+    spec.pdu.slot = 3;
+    spec.pdu.dmrs.n_id_rs = 77;
+    spec.pdu.dmrs.group_or_sequence_hopping = hopping;
+    const io::pusch_vector v = generate_decoded(spec);
+    const std::string path = temp_path("low_papr_hopping.h5");
+    REQUIRE(io::write_pusch_vector(path, v).is_ok());
+    round_trip<io::pusch_vector>(path, io::load_pusch_vector, io::write_pusch_vector,
+                                 [hopping](const auto& a, const auto& b) {
+                                   CHECK(a.pdu.dmrs.group_or_sequence_hopping == hopping);
+                                   CHECK(b.pdu.dmrs.group_or_sequence_hopping == hopping);
+                                 });
+    std::filesystem::remove(path);
+  }
+  // A value outside the enumeration is written as one that the reader rejects, naming the attribute.
+  io::pusch_vector bad = generate_decoded(transform_precoding_spec(12, 20.0));
+  bad.pdu.dmrs.group_or_sequence_hopping = static_cast<phy::low_papr_hopping>(7);
+  const std::string bad_path = temp_path("bad_hopping.h5");
+  REQUIRE(io::write_pusch_vector(bad_path, bad).is_ok());
+  io::pusch_vector read_back;
+  const status s = io::load_pusch_vector(bad_path, read_back);
+  CHECK(s.message().find("dmrs_low_papr_hopping") != std::string::npos);
+  std::filesystem::remove(bad_path);
+  // The shipped vectors predate the attribute.
+  io::pusch_vector shipped;
+  REQUIRE(io::load_pusch_vector(dir + "/pusch/case_10.h5", shipped).is_ok());
+  CHECK(shipped.pdu.dmrs.group_or_sequence_hopping == phy::low_papr_hopping::neither);
 }
 
 TEST_CASE("test-vector writers: every block-level kind round-trips")

@@ -237,9 +237,8 @@ void parse_carrier(const yaml_map &m, phy::carrier_config &c) {
 
 void parse_dmrs(const yaml_map &m, phy::pusch_dmrs_config &d, unsigned cell_id,
                 unsigned nof_layers) {
-  m.check_keys({"config_type", "max_length", "additional_position",
-                "type_a_position", "scrambling_id", "n_scid",
-                "nof_cdm_groups_without_data", "ports", "n_id_rs"});
+  m.check_keys({"config_type", "max_length", "additional_position", "type_a_position", "scrambling_id", "n_scid",
+                "nof_cdm_groups_without_data", "ports", "n_id_rs", "low_papr_hopping"});
   m.get_uint("config_type", d.config_type, 1, 2);
   m.get_uint("max_length", d.max_length, 1, 2);
   m.get_uint("additional_position", d.additional_position, 0, 3);
@@ -275,6 +274,10 @@ void parse_dmrs(const yaml_map &m, phy::pusch_dmrs_config &d, unsigned cell_id,
   }
   d.n_id_rs = cell_id;
   m.get_uint("n_id_rs", d.n_id_rs, 0, 1007);
+  m.get_enum("low_papr_hopping", d.group_or_sequence_hopping,
+             {{"neither", phy::low_papr_hopping::neither},
+              {"group", phy::low_papr_hopping::group},
+              {"sequence", phy::low_papr_hopping::sequence}});
 }
 
 void parse_pdu(const yaml_map &m, phy::pusch_pdu &p,

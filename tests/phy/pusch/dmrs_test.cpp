@@ -1,8 +1,10 @@
+#include "airan/phy/coding/scrambling.h"
 #include "airan/phy/common/low_papr_sequence.h"
 #include "airan/phy/pusch/dmrs.h"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -353,6 +355,10 @@ TEST_CASE("PUSCH DM-RS pattern: invalid configurations are rejected with a reaso
   pdu.transform_precoding = true;
   pdu.dmrs.n_id_rs = 1008;
   rejects(pdu, "n_ID^RS", carrier);
+  pdu = test_pdu();
+  pdu.transform_precoding = true;
+  pdu.dmrs.group_or_sequence_hopping = static_cast<low_papr_hopping>(3);
+  rejects(pdu, "group or sequence hopping value 3", carrier);
 }
 
 TEST_CASE("PUSCH DM-RS: c_init of TS 38.211 6.4.1.1.1.1")
@@ -473,6 +479,135 @@ TEST_CASE("PUSCH DM-RS with transform precoding: the low-PAPR sequence from the 
       CHECK(subcarriers[i] == 12 * pdu.prb_start + 2 * i);
       const float w_f = i % 2 == 1 ? -1.0F : 1.0F;
       CHECK(std::abs(pilots[i] - std::sqrt(2.0F) * w_f * r[i]) < 1e-5F);
+    }
+  }
+}
+
+TEST_CASE("PUSCH DM-RS with transform precoding: sequence group and number of TS 38.211 6.4.1.1.1.2, with and without "
+          "hopping")
+{
+  // c(i) of TS 38.211 5.2.1 over a whole frame (generate_gold_sequence is checked against the bit-by-bit LFSRs in
+  // scrambling_test.cpp); the sums and indices below are written out from the clause.
+  for (const auto cp : {cyclic_prefix::normal, cyclic_prefix::extended}) {
+    for (unsigned mu : {0U, 1U, 2U, 3U}) {
+      if (cp == cyclic_prefix::extended && mu != 2) {
+        continue;
+      }
+      carrier_config carrier = test_carrier();
+      carrier.numerology = mu;
+      carrier.cp = cp;
+      const unsigned n_symb = nof_symbols_per_slot(cp);
+      const unsigned frame_symbols = n_symb * (10U << mu);
+      for (unsigned n_id : {0U, 29U, 30U, 95U, 1007U}) {
+        std::vector<uint8_t> c_group(8 * frame_symbols);
+        std::vector<uint8_t> c_sequence(frame_symbols);
+        generate_gold_sequence(c_group, n_id / 30);
+        generate_gold_sequence(c_sequence, n_id);
+        pusch_pdu pdu = test_pdu();
+        pdu.transform_precoding = true;
+        pdu.dmrs.n_id_rs = n_id;
+        for (unsigned slot = 0; slot < (10U << mu); ++slot) {
+          pdu.slot = slot;
+          for (unsigned l = 0; l < n_symb; ++l) {
+            CAPTURE(mu);
+            CAPTURE(n_id);
+            CAPTURE(slot);
+            CAPTURE(l);
+            const unsigned n = n_symb * slot + l;
+            pdu.nof_prb = 12; // M_ZC = 72: sequence hopping applies
+            pdu.dmrs.group_or_sequence_hopping = low_papr_hopping::neither;
+            low_papr_group g = pusch_dmrs_low_papr_group(pdu, carrier, l);
+            CHECK(g.u == n_id % 30);
+            CHECK(g.v == 0);
+
+            pdu.dmrs.group_or_sequence_hopping = low_papr_hopping::group;
+            unsigned f_gh = 0;
+            for (unsigned m = 0; m < 8; ++m) {
+              f_gh += (1U << m) * c_group[8 * n + m];
+            }
+            g = pusch_dmrs_low_papr_group(pdu, carrier, l);
+            CHECK(g.u == (f_gh % 30 + n_id) % 30);
+            CHECK(g.v == 0);
+
+            pdu.dmrs.group_or_sequence_hopping = low_papr_hopping::sequence;
+            g = pusch_dmrs_low_papr_group(pdu, carrier, l);
+            CHECK(g.u == n_id % 30);
+            CHECK(g.v == c_sequence[n]);
+            for (unsigned nof_prb : {1U, 10U, 11U}) { // M_ZC = 6, 60, 66 < 72: v = 0
+              pdu.nof_prb = nof_prb;
+              CHECK(pusch_dmrs_low_papr_group(pdu, carrier, l).v == 0);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("PUSCH DM-RS with transform precoding: group hopping visits most groups, sequence hopping both numbers")
+{
+  const carrier_config carrier = test_carrier();
+  pusch_pdu pdu = test_pdu();
+  pdu.transform_precoding = true;
+  pdu.nof_prb = 12;
+  pdu.dmrs.n_id_rs = 95;
+  std::vector<unsigned> group_count(30);
+  unsigned v_ones = 0;
+  for (unsigned slot = 0; slot < 20; ++slot) {
+    pdu.slot = slot;
+    for (unsigned l = 0; l < 14; ++l) {
+      pdu.dmrs.group_or_sequence_hopping = low_papr_hopping::group;
+      ++group_count[pusch_dmrs_low_papr_group(pdu, carrier, l).u];
+      pdu.dmrs.group_or_sequence_hopping = low_papr_hopping::sequence;
+      v_ones += pusch_dmrs_low_papr_group(pdu, carrier, l).v;
+    }
+  }
+  // 280 symbols of a frame: 9.3 per group on average.
+  CHECK(std::count(group_count.begin(), group_count.end(), 0U) <= 2);
+  CHECK(*std::max_element(group_count.begin(), group_count.end()) < 30);
+  CHECK(v_ones > 100);
+  CHECK(v_ones < 180);
+}
+
+TEST_CASE("PUSCH DM-RS with transform precoding and hopping: each symbol carries r_(u,v) of its own u and v, both "
+          "symbols of a double-symbol DM-RS those of the first")
+{
+  const carrier_config carrier = test_carrier();
+  for (const auto hopping : {low_papr_hopping::group, low_papr_hopping::sequence}) {
+    CAPTURE(static_cast<int>(hopping));
+    pusch_pdu pdu = test_pdu();
+    pdu.transform_precoding = true;
+    pdu.nof_prb = 12;
+    pdu.dmrs.n_id_rs = 401;
+    pdu.dmrs.max_length = 2;
+    pdu.dmrs.group_or_sequence_hopping = hopping;
+    const auto pattern = pattern_of(pdu, carrier);
+    REQUIRE(symbols_of(pattern) == std::vector<unsigned>{2, 3, 10, 11});
+    // A slot where a mix-up would show: the pairs differ in u (group hopping) or v (sequence hopping), and the
+    // second symbol of a pair has values of its own that differ from the first's.
+    const auto differ = [](low_papr_group a, low_papr_group b) { return a.u != b.u || a.v != b.v; };
+    bool found = false;
+    for (pdu.slot = 0; pdu.slot < 20 && !found; ++pdu.slot) {
+      const auto at = [&](unsigned l) { return pusch_dmrs_low_papr_group(pdu, carrier, l); };
+      found = differ(at(2), at(10)) && (differ(at(3), at(2)) || differ(at(11), at(10)));
+    }
+    --pdu.slot;
+    REQUIRE(found);
+    CAPTURE(pdu.slot);
+
+    const unsigned nof_pilots = pusch_dmrs_nof_pilots(pattern, pdu);
+    std::vector<cf_t> pilots(nof_pilots);
+    std::vector<cf_t> r(nof_pilots);
+    for (unsigned d = 0; d < pattern.nof_symbols; ++d) {
+      const unsigned l = pattern.symbols[d];
+      CAPTURE(l);
+      const auto g = pusch_dmrs_low_papr_group(pdu, carrier, l - pattern.l_prime[d]);
+      generate_low_papr_sequence(r, g.u, g.v, 0.0F);
+      generate_pusch_dmrs(pilots, pattern, pdu, carrier, 0, l);
+      for (unsigned i = 0; i < nof_pilots; ++i) {
+        // Port 0: w_f = w_t = 1; beta = sqrt(2) with two CDM groups without data.
+        CHECK(std::abs(pilots[i] - std::sqrt(2.0F) * r[i]) < 1e-5F);
+      }
     }
   }
 }

@@ -1,8 +1,8 @@
 // PUSCH loopback through OFDM: pusch_transmitter -> ofdm_modulator -> flat MIMO channel -> ofdm_demodulator ->
 // pusch_receiver, noise-free, across numerologies, cyclic prefixes, bandwidths, layers, antenna ports, DM-RS
-// configurations, mapping types, transform precoding (with and without pi/2-BPSK), MCS tables, n_SCID, channel
-// estimators and equalizers, with the TS 38.211 5.4 upconversion phase on. Each dimension takes every value in some
-// case; the cases are not the cartesian product.
+// configurations, mapping types, transform precoding (with and without pi/2-BPSK, with group or sequence hopping of
+// its DM-RS), MCS tables, n_SCID, channel estimators and equalizers, with the TS 38.211 5.4 upconversion phase on.
+// Each dimension takes every value in some case; the cases are not the cartesian product.
 #include "airan/phy/ofdm/ofdm.h"
 #include "airan/phy/pusch/pusch_codeword.h"
 #include "airan/phy/pusch/pusch_receiver.h"
@@ -41,6 +41,8 @@ struct loopback_case {
   double center_frequency_hz;
   /// tp-pi2BPSK: pi/2-BPSK in the q rows of the transform precoding MCS tables.
   bool tp_pi2_bpsk = false;
+  /// Group or sequence hopping of the low-PAPR DM-RS (transform precoding).
+  low_papr_hopping hopping = low_papr_hopping::neither;
 };
 
 /// A fixed, frequency-flat rx_ports x tx_ports channel with unequal gains and phases, so that the layers reach the
@@ -77,6 +79,7 @@ pusch_pdu make_pdu(const loopback_case& c, unsigned slot)
   pdu.table = c.table;
   pdu.mcs = c.mcs;
   pdu.tp_pi2_bpsk = c.tp_pi2_bpsk;
+  pdu.dmrs.group_or_sequence_hopping = c.hopping;
   return pdu;
 }
 
@@ -90,7 +93,7 @@ TEST_CASE("PUSCH loopback through OFDM: noise-free, bit-exact over numerologies 
   // Largest PRB counts per numerology from TS 38.101-1 Table 5.3.2-1 (FR1: 270 at 15 kHz / 50 MHz, 273 at 30 kHz /
   // 100 MHz, 135 at 60 kHz / 100 MHz) and TS 38.101-2 Table 5.3.2-1 (FR2: 66 at 120 kHz / 100 MHz).
   const loopback_case cases[] = {
-      // mu cp  PRB  v  P rx tpmi type len add map  S  L  TP     table             mcs scid f0 (pi/2-BPSK)
+      // mu cp  PRB  v  P rx tpmi type len add map  S  L  TP     table             mcs scid f0 (pi/2-BPSK, hopping)
       {0, normal, 270, 1, 1, 2, 0, 1, 1, 1, type_a, 0, 14, false, mcs_table::qam64, 20, 0, 0.7e9},
       {0, normal, 1, 1, 1, 1, 0, 1, 1, 0, type_a, 0, 14, true, mcs_table::tp_qam64, 10, 1, 1.8e9},
       {0, normal, 52, 3, 3, 3, 0, 2, 1, 2, type_b, 2, 12, false, mcs_table::qam64, 28, 0, 2.1e9},
@@ -107,6 +110,14 @@ TEST_CASE("PUSCH loopback through OFDM: noise-free, bit-exact over numerologies 
       {3, normal, 11, 1, 4, 1, 5, 1, 1, 2, type_b, 0, 12, false, mcs_table::qam64, 4, 0, 26.5e9},
       {0, normal, 76, 1, 1, 2, 0, 1, 1, 2, type_a, 0, 14, true, mcs_table::tp_qam64, 1, 0, 0.8e9, true},
       {1, normal, 3, 1, 1, 1, 0, 1, 2, 0, type_b, 2, 10, true, mcs_table::tp_qam64_low_se, 5, 1, 3.4e9, true},
+      {1,      normal, 9,     1,     1,
+       2,      0,      1,     2,     1,
+       type_a, 0,      14,    true,  mcs_table::tp_qam64,
+       15,     0,      3.3e9, false, low_papr_hopping::group},
+      {0,      normal, 51,    1,     1,
+       2,      0,      1,     1,     3,
+       type_a, 0,      14,    true,  mcs_table::tp_qam64,
+       20,     0,      1.9e9, false, low_papr_hopping::sequence},
   };
   pusch_transmitter tx(273, 4);
   std::mt19937 rng(21);

@@ -2,6 +2,7 @@
 // twin, and PDU validation (BLER over AWGN: pusch_bler_test.cpp).
 #include "airan/common/bit_packing.h"
 #include "airan/phy/channel/impairments.h"
+#include "airan/phy/pusch/dmrs.h"
 #include "airan/phy/pusch/pusch_codeword.h"
 #include "airan/phy/pusch/pusch_receiver.h"
 #include "airan/phy/pusch/pusch_transmitter.h"
@@ -205,6 +206,50 @@ TEST_CASE("PUSCH receiver: the pi/2-BPSK EVM is the distance to the nearest poin
   CAPTURE(qpsk_evm);
   CHECK(qpsk_evm < 0.9 * pi2_evm);
   CHECK(result.evm_percent == doctest::Approx(pi2_evm).epsilon(1e-4));
+}
+
+TEST_CASE("PUSCH receiver: group or sequence hopping of the transform precoding DM-RS decodes only when the PDU says "
+          "so")
+{
+  const carrier_config carrier = carrier_of(24);
+  pusch_transmitter tx(24, 1);
+  pusch_receiver rx({24, 1, 1, 1, channel_estimator_kind::ls_linear, equalizer_kind::mmse, {}});
+  std::mt19937 rng(43);
+  for (const auto hopping : {low_papr_hopping::group, low_papr_hopping::sequence}) {
+    CAPTURE(static_cast<int>(hopping));
+    pusch_pdu pdu;
+    pdu.nof_prb = 24;
+    pdu.transform_precoding = true;
+    pdu.table = mcs_table::tp_qam64;
+    pdu.mcs = 10;
+    pdu.dmrs.n_id_rs = 211;
+    pdu.dmrs.group_or_sequence_hopping = hopping;
+    pusch_dmrs_pattern pattern;
+    REQUIRE(compute_pusch_dmrs_pattern(pattern, pdu, carrier).is_ok());
+    // A slot in which every DM-RS symbol's u or v differs from the values without hopping (u = 211 mod 30, v = 0).
+    bool found = false;
+    for (pdu.slot = 0; pdu.slot < 20 && !found; ++pdu.slot) {
+      found = true;
+      for (unsigned d = 0; d < pattern.nof_symbols; ++d) {
+        const auto g = pusch_dmrs_low_papr_group(pdu, carrier, pattern.symbols[d] - pattern.l_prime[d]);
+        found = found && (g.u != 211 % 30 || g.v != 0);
+      }
+    }
+    --pdu.slot;
+    REQUIRE(found);
+    CAPTURE(pdu.slot);
+    REQUIRE(rx.validate(pdu, carrier, 1).is_ok());
+    std::vector<cf_t> grid;
+    const auto tb = transmit(tx, grid, pdu, carrier, rng);
+    std::vector<uint8_t> decoded(tb.size());
+    const const_grid_view view{grid.data(), 1, 14, 12 * 24};
+    CHECK(rx.receive(decoded, view, pdu, carrier).tb_crc_ok);
+    CHECK(decoded == tb);
+
+    pusch_pdu unaware = pdu;
+    unaware.dmrs.group_or_sequence_hopping = low_papr_hopping::neither;
+    CHECK_FALSE(rx.receive(decoded, view, unaware, carrier).tb_crc_ok);
+  }
 }
 
 namespace {

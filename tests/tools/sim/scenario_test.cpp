@@ -130,6 +130,30 @@ TEST_CASE("Scenario: DFT-s-OFDM with tp-pi2BPSK")
   CHECK(error_of(edited("    mcs: 10", "    mcs: 10\n    tp_pi2_bpsk: 3")).find("tp_pi2_bpsk") != std::string::npos);
 }
 
+TEST_CASE("Scenario: group or sequence hopping of the transform precoding DM-RS")
+{
+  const auto with_hopping = [](const std::string& value) {
+    return edited("  - nof_prb: 52\n    mcs: 10", "  - nof_prb: 48\n    mcs: 10\n"
+                                                  "    transform_precoding: true\n    mcs_table: tp_qam64\n"
+                                                  "    dmrs:\n      low_papr_hopping: " +
+                                                      value);
+  };
+  for (const auto& [name, hopping] :
+       {std::pair{"neither", phy::low_papr_hopping::neither}, std::pair{"group", phy::low_papr_hopping::group},
+        std::pair{"sequence", phy::low_papr_hopping::sequence}}) {
+    CAPTURE(name);
+    scenario sc;
+    const status s = parse_scenario(with_hopping(name), sc);
+    REQUIRE_MESSAGE(s.is_ok(), s.message());
+    REQUIRE(sc.pdus.size() == 1);
+    CHECK(sc.pdus[0].dmrs.group_or_sequence_hopping == hopping);
+  }
+  scenario sc;
+  REQUIRE(parse_scenario(minimal, sc).is_ok());
+  CHECK(sc.pdus[0].dmrs.group_or_sequence_hopping == phy::low_papr_hopping::neither);
+  CHECK(error_of(with_hopping("both")).find("low_papr_hopping") != std::string::npos);
+}
+
 TEST_CASE("Scenario: TDL models, lists of SNRs and impairments") {
   scenario sc;
   const std::string text =

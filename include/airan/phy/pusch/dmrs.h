@@ -97,6 +97,21 @@ status compute_pusch_dmrs_pattern(pusch_dmrs_pattern& out, const pusch_pdu& pdu,
 /// l the symbol's index in the slot and N_ID^(n_SCID) = pdu.dmrs.scrambling_id[n_SCID].
 uint32_t pusch_dmrs_cinit(const pusch_pdu& pdu, const carrier_config& carrier, unsigned symbol) noexcept;
 
+/// Sequence group u and base sequence number v of the low-PAPR DM-RS with transform precoding, TS 38.211 6.4.1.1.1.2:
+/// u = (f_gh + n_ID^RS) mod 30 with n_ID^RS = pdu.dmrs.n_id_rs, and per pdu.dmrs.group_or_sequence_hopping:
+/// - neither: f_gh = 0, v = 0;
+/// - group: f_gh = (sum_{m=0}^{7} 2^m c(8 (N_symb^slot n_s,f + l) + m)) mod 30, v = 0, c from c_init =
+///   floor(n_ID^RS / 30);
+/// - sequence: f_gh = 0, v = c(N_symb^slot n_s,f + l) when M_ZC = 6 N_PRB >= 72, else 0, c from c_init = n_ID^RS;
+/// with c the sequence of TS 38.211 5.2.1 (initialised at the start of each frame: n_s,f = pdu.slot counts from it)
+/// and l the DM-RS symbol's index in the slot, for double-symbol DM-RS that of the first symbol of the pair.
+/// Requires a PDU that compute_pusch_dmrs_pattern() accepts for carrier, and l < N_symb^slot.
+struct low_papr_group {
+  unsigned u = 0;
+  unsigned v = 0;
+};
+low_papr_group pusch_dmrs_low_papr_group(const pusch_pdu& pdu, const carrier_config& carrier, unsigned l) noexcept;
+
 /// The subcarriers (from the BWP start, increasing) of the allocated resource blocks whose position k = 0..11 in the
 /// resource block is set in re_mask (bit k), e.g. pattern.data_re_mask(l) for the data REs of symbol l in the order
 /// of TS 38.211 6.3.1.6, or pattern.no_data_re_mask for the DM-RS REs. Returns how many were written; requires
@@ -123,9 +138,8 @@ void pusch_dmrs_subcarriers(std::span<uint16_t>       subcarriers,
 /// 6.4.1.1.3) with
 /// - transform precoding disabled: r(m) = (1 - 2 c(2m)) / sqrt(2) + j (1 - 2 c(2m + 1)) / sqrt(2) (6.4.1.1.1.1),
 ///   c initialised with pusch_dmrs_cinit(), m counted from subcarrier 0 of common resource block 0;
-/// - transform precoding enabled: r(m) the low-PAPR sequence r^(0,1)_(u,0)(m) of TS 38.211 5.2.2 of length
-///   M_sc^PUSCH / 2 with u = n_ID^RS mod 30 (no group or sequence hopping), m counted from the allocation start
-///   (6.4.1.1.1.2).
+/// - transform precoding enabled: r(m) the low-PAPR sequence r^(0,1)_(u,v)(m) of TS 38.211 5.2.2 of length
+///   M_sc^PUSCH / 2 with u and v from pusch_dmrs_low_papr_group(), m counted from the allocation start (6.4.1.1.1.2).
 /// Requires a pattern from compute_pusch_dmrs_pattern() for pdu and carrier, layer < pattern.nof_layers,
 /// pattern.is_dmrs_symbol(symbol) and pilots.size() == pusch_dmrs_nof_pilots().
 void generate_pusch_dmrs(std::span<cf_t>           pilots,

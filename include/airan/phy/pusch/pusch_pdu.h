@@ -31,6 +31,12 @@ struct carrier_config {
 enum class pusch_mapping_type : uint8_t { type_a, type_b };
 enum class pusch_precoding : uint8_t { non_codebook, codebook };
 
+/// Hopping of the low-PAPR DM-RS sequence with transform precoding, TS 38.211 6.4.1.1.1.2 (SCF FAPI
+/// groupOrSequenceHopping): the sequence group u, or the base sequence number v, changes from one DM-RS symbol to the
+/// next. Set by groupHoppingEnabledTransformPrecoding (PUSCH-ConfigCommon) and sequenceGroupHopping / sequenceHopping
+/// (DMRS-UplinkConfig, TS 38.331); the network never enables both.
+enum class low_papr_hopping : uint8_t { neither, group, sequence };
+
 /// DM-RS for PUSCH, TS 38.211 6.4.1.1 and TS 38.214 6.2.2.
 struct pusch_dmrs_config {
   /// dmrs-Type: configuration type 1 or 2 (Tables 6.4.1.1.3-1, 6.4.1.1.3-2).
@@ -51,6 +57,8 @@ struct pusch_dmrs_config {
   std::array<unsigned, 4> ports = {0, 1, 2, 3};
   /// With transform precoding: n_ID^RS for the low-PAPR sequence group (TS 38.211 6.4.1.1.1.2), 0..1007.
   unsigned n_id_rs = 0;
+  /// With transform precoding: group or sequence hopping of the low-PAPR sequence; no effect without.
+  low_papr_hopping group_or_sequence_hopping = low_papr_hopping::neither;
 };
 
 /// One PUSCH allocation of a slot: everything needed to build (TX) or decode (RX) it.
