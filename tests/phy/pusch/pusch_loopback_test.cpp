@@ -90,6 +90,8 @@ TEST_CASE("PUSCH loopback through OFDM: noise-free, bit-exact over numerologies 
   using enum pusch_mapping_type;
   constexpr auto normal = cyclic_prefix::normal;
   constexpr auto extended = cyclic_prefix::extended;
+  constexpr auto group = low_papr_hopping::group;
+  constexpr auto sequence = low_papr_hopping::sequence;
   // Largest PRB counts per numerology from TS 38.101-1 Table 5.3.2-1 (FR1: 270 at 15 kHz / 50 MHz, 273 at 30 kHz /
   // 100 MHz, 135 at 60 kHz / 100 MHz) and TS 38.101-2 Table 5.3.2-1 (FR2: 66 at 120 kHz / 100 MHz).
   const loopback_case cases[] = {
@@ -110,14 +112,10 @@ TEST_CASE("PUSCH loopback through OFDM: noise-free, bit-exact over numerologies 
       {3, normal, 11, 1, 4, 1, 5, 1, 1, 2, type_b, 0, 12, false, mcs_table::qam64, 4, 0, 26.5e9},
       {0, normal, 76, 1, 1, 2, 0, 1, 1, 2, type_a, 0, 14, true, mcs_table::tp_qam64, 1, 0, 0.8e9, true},
       {1, normal, 3, 1, 1, 1, 0, 1, 2, 0, type_b, 2, 10, true, mcs_table::tp_qam64_low_se, 5, 1, 3.4e9, true},
-      {1,      normal, 9,     1,     1,
-       2,      0,      1,     2,     1,
-       type_a, 0,      14,    true,  mcs_table::tp_qam64,
-       15,     0,      3.3e9, false, low_papr_hopping::group},
-      {0,      normal, 51,    1,     1,
-       2,      0,      1,     1,     3,
-       type_a, 0,      14,    true,  mcs_table::tp_qam64,
-       20,     0,      1.9e9, false, low_papr_hopping::sequence},
+      {1, normal, 9, 1, 1, 2, 0, 1, 2, 1, type_a, 0, 14, true, mcs_table::tp_qam64, 15, 0, 3.3e9, false, group},
+      {0, normal, 51, 1, 1, 2, 0, 1, 1, 3, type_a, 0, 14, true, mcs_table::tp_qam64, 20, 0, 1.9e9, false, sequence},
+      {2, extended, 16, 1, 1, 2, 0, 1, 1, 1, type_b, 1, 10, true, mcs_table::tp_qam64, 12, 0, 4.75e9, false, group},
+      {1, normal, 13, 1, 1, 1, 0, 1, 1, 1, type_a, 0, 14, true, mcs_table::tp_qam64, 0, 0, 3.5e9, true, sequence},
   };
   pusch_transmitter tx(273, 4);
   std::mt19937 rng(21);
