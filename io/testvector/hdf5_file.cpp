@@ -157,7 +157,10 @@ status dataset_extent(const std::string& path, const std::string& name, const hd
   if (points < 0 || static_cast<uint64_t>(points) > max_count) {
     std::string text;
     for (hsize_t d : dims) {
-      text += "[" + std::to_string(d) + "]";
+      // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on "[" + std::string.
+      text += '[';
+      text += std::to_string(d);
+      text += ']';
     }
     return status::error(path + ": dataset '" + name + "' has shape " + text + " (" + std::to_string(points) +
                          " values), more than the " + std::to_string(max_count) + " expected");
