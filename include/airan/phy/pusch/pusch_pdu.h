@@ -31,10 +31,10 @@ struct carrier_config {
 enum class pusch_mapping_type : uint8_t { type_a, type_b };
 enum class pusch_precoding : uint8_t { non_codebook, codebook };
 
-/// Hopping of the low-PAPR DM-RS sequence with transform precoding, TS 38.211 6.4.1.1.1.2 (SCF FAPI
-/// groupOrSequenceHopping): the sequence group u, or the base sequence number v, changes from one DM-RS symbol to the
-/// next. Set by groupHoppingEnabledTransformPrecoding (PUSCH-ConfigCommon) and sequenceGroupHopping / sequenceHopping
-/// (DMRS-UplinkConfig, TS 38.331); the network never enables both.
+/// Hopping of the low-PAPR DM-RS sequence with transform precoding, TS 38.211 6.4.1.1.1.2: the sequence group u, or
+/// the base sequence number v, changes from one DM-RS symbol to the next. Set by groupHoppingEnabledTransformPrecoding
+/// (PUSCH-ConfigCommon) and sequenceGroupHopping / sequenceHopping (DMRS-UplinkConfig, TS 38.331); the UE is not
+/// expected to handle both at once.
 enum class low_papr_hopping : uint8_t { neither, group, sequence };
 
 /// DM-RS for PUSCH, TS 38.211 6.4.1.1 and TS 38.214 6.2.2.
