@@ -36,7 +36,8 @@ low_papr_group pusch_dmrs_low_papr_group(const pusch_pdu& pdu, const carrier_con
   assert(symbol_count < max_symbol_count);
   low_papr_group group{n_id % nof_low_papr_groups, 0};
   if (pdu.dmrs.group_or_sequence_hopping == low_papr_hopping::group) {
-    std::array<uint8_t, 8 * max_symbol_count> c{};
+    // Only the first 8 (N_symb^slot n_s,f + l + 1) values are written and read: no need to clear the rest.
+    std::array<uint8_t, 8 * max_symbol_count> c;
     generate_gold_sequence(std::span(c).first(8 * (symbol_count + 1)), n_id / nof_low_papr_groups);
     unsigned f_gh = 0;
     for (unsigned m = 0; m < 8; ++m) {
@@ -44,7 +45,7 @@ low_papr_group pusch_dmrs_low_papr_group(const pusch_pdu& pdu, const carrier_con
     }
     group.u = (f_gh + n_id) % nof_low_papr_groups;
   } else if (pdu.dmrs.group_or_sequence_hopping == low_papr_hopping::sequence && 6 * pdu.nof_prb >= 72) {
-    std::array<uint8_t, max_symbol_count> c{};
+    std::array<uint8_t, max_symbol_count> c;
     generate_gold_sequence(std::span(c).first(symbol_count + 1), n_id);
     group.v = c[symbol_count];
   }
