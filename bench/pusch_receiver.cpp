@@ -14,6 +14,7 @@
 // measured slot. The benchmark reports the median over the measured slots of each stage's time over the latest bare
 // FFT time (STAGE_per_fft): ratios to a baseline measured in the same run.
 #include "airan/phy/pusch/pusch_receiver.h"
+#include "airan/common/aligned_vector.h"
 #include "airan/phy/channel/impairments.h"
 #include "airan/phy/ofdm/ofdm.h"
 #include "airan/phy/pusch/pusch_codeword.h"
@@ -49,7 +50,7 @@ public:
   slot_samples(const carrier_config& carrier, const_grid_view grid)
   {
     ofdm_modulator modulator({carrier, 0, ofdm_fft_planning::estimate});
-    storage_.assign(grid.nof_ports, std::vector<cf_t>(modulator.numerology().slot_length(slot)));
+    storage_.assign(grid.nof_ports, aligned_vector<cf_t>(modulator.numerology().slot_length(slot)));
     std::vector<std::span<cf_t>> outputs;
     for (auto& port : storage_) {
       outputs.emplace_back(port);
@@ -61,7 +62,7 @@ public:
   std::span<const std::span<const cf_t>> ports() const { return ports_; }
 
 private:
-  std::vector<std::vector<cf_t>> storage_;
+  std::vector<aligned_vector<cf_t>> storage_;
   std::vector<std::span<const cf_t>> ports_;
 };
 

@@ -16,25 +16,29 @@
 
 namespace airan::phy::detail {
 
-/// An out-of-place complex FFT of size N from an internal buffer of N samples (aligned by fftwf_malloc) into caller
-/// memory.
+/// An out-of-place complex FFT of size N into caller memory, from an internal buffer of N samples (aligned by
+/// fftwf_malloc) or from caller memory, which it does not change.
 ///
 /// fftwf_execute_dft() may only be given arrays with the alignment (fftwf_alignment_of) of those the plan was made
 /// with, so one plan is made per alignment class that 8-byte aligned caller pointers can have (two where FFTW's SIMD
-/// alignment is 16 bytes); caller memory of no class (less than 8-byte aligned) goes through a second internal buffer.
-/// Unnormalised: forward computes Y[b] = sum_n y[n] exp(-j 2 pi b n / N), backward x[n] = sum_b X[b] exp(j 2 pi b n / N).
+/// alignment is 16 bytes), per class pair for caller input; caller memory of no class (less than 8-byte aligned) goes
+/// through an internal buffer.
+/// Unnormalised: forward computes Y[b] = sum_n y[n] exp(-j 2 pi b n / N), backward x[n] = sum_b X[b] exp(j 2 pi b n /
+/// N).
 class ofdm_fft {
 public:
   enum class direction { forward, backward };
+  enum class source { internal, caller };
 
   /// Plans; the internal buffer is all zeros afterwards.
-  ofdm_fft(unsigned size, direction dir, ofdm_fft_planning planning);
+  ofdm_fft(unsigned size, direction dir, source input, ofdm_fft_planning planning);
 
-  /// The internal buffer, input of execute(). Backward: only what the caller writes changes between transforms.
-  /// Forward: execute() leaves it undefined (FFTW_DESTROY_INPUT), so the caller writes all N samples each time.
+  /// The internal buffer, input of execute(out): only what the caller writes changes between transforms.
   cf_t* input() noexcept { return internal_.get(); }
-  /// Transform of input() into the N samples at `out`.
+  /// Transform of input() into the N samples at `out`. Requires source::internal.
   void execute(cf_t* out) noexcept;
+  /// Transform of the N samples at `in` into the N samples at `out` (not overlapping them). Requires source::caller.
+  void execute(const cf_t* in, cf_t* out) noexcept;
 
 private:
   struct buffer_deleter {
@@ -48,29 +52,36 @@ private:
 
   static buffer_ptr allocate(std::size_t nof_samples);
 
-  /// Plan for caller memory at p, or nullptr if p has no planned alignment class.
-  fftwf_plan plan_for(const void* p) const noexcept;
+  /// Alignment class of caller memory at p, or nof_classes_ if it has none.
+  unsigned class_of(const void* p) const noexcept;
+  /// Runs the plan for input class in_class and caller output `out`, through bounce_ if out has no class.
+  void run(unsigned in_class, const cf_t* in, cf_t* out) noexcept;
 
   unsigned              size_;
+  unsigned nof_classes_ = 1;
   buffer_ptr            internal_;
   buffer_ptr            bounce_;
+  /// [input class][output class]; one input class (the internal buffer's) for source::internal.
   std::vector<plan_ptr> plans_;
 };
 
 /// dst[i] = src[i] * factor for i < n; AVX2 where the CPU has it. dst may equal src.
 void scale(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept;
 
-/// Number of weights of multiply_periodic().
-constexpr unsigned periodic_weight_period = 16;
+/// Number of weights of multiply_cyclic().
+constexpr unsigned cyclic_weight_period = 64;
 
-/// dst[i] = src[i] * weights[i % 16] for i < n: a pointwise product with weights of period 16, such as the linear
-/// phase exp(j 2 pi k n / N) of a shift by k a multiple of N / 16. AVX2 where the CPU has it. dst and src must not
-/// overlap.
-void multiply_periodic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned n) noexcept;
+/// dst[i] = src[i] * weights[(first + i) % 64] for i < n, from a table of 64 + 15 weights whose last 15 repeat the
+/// first 15 (so that 16 consecutive weights can be read from any start): a pointwise product with weights of period
+/// 64 in the index first + i. AVX2 where the CPU has it. dst may equal src; otherwise they must not overlap.
+void multiply_cyclic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned first, unsigned n) noexcept;
 
-/// The code of scale() and multiply_periodic() for CPUs without AVX2, exposed so that both paths can be tested.
+/// Length of the weight table of multiply_cyclic().
+constexpr unsigned cyclic_weight_table_size = cyclic_weight_period + 15;
+
+/// The code of scale() and multiply_cyclic() for CPUs without AVX2, exposed so that both paths can be tested.
 void scale_generic(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept;
-void multiply_periodic_generic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned n) noexcept;
+void multiply_cyclic_generic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned first, unsigned n) noexcept;
 
 /// Error unless f_0 is finite and not negative.
 status validate_center_frequency(double f0_hz);

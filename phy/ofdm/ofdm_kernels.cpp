@@ -1,5 +1,8 @@
 #include "ofdm_detail.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -19,14 +22,15 @@ inline void complex_product(float* out, float a_r, float a_i, float b_r, float b
   out[1]         = im;
 }
 
-/// multiply_periodic() of samples begin <= i < end.
-void multiply_periodic_range(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned begin, unsigned end) noexcept
+/// multiply_cyclic() of samples begin <= i < end.
+void multiply_cyclic_range(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned first, unsigned begin,
+                           unsigned end) noexcept
 {
   auto*       d = reinterpret_cast<float*>(dst);
   const auto* s = reinterpret_cast<const float*>(src);
   const auto* w = reinterpret_cast<const float*>(weights);
   for (unsigned i = begin; i != end; ++i) {
-    const unsigned r = i % periodic_weight_period;
+    const unsigned r = (first + i) % cyclic_weight_period;
     complex_product(d + 2 * i, s[2 * i], s[2 * i + 1], w[2 * r], w[2 * r + 1]);
   }
 }
@@ -52,30 +56,54 @@ void multiply_periodic_range(cf_t* dst, const cf_t* src, const cf_t* weights, un
   scale_generic(dst + i, src + i, factor, n - i);
 }
 
-[[gnu::target("avx2,fma")]] void multiply_periodic_avx2(cf_t* dst, const cf_t* src, const cf_t* weights,
-                                                       unsigned n) noexcept
+/// Lanes of the first `count` (0..4) complex values of a vector.
+[[gnu::target("avx2,fma")]] inline __m256i first_values(unsigned count)
 {
-  static_assert(periodic_weight_period == 16);
+  const __m256i lane = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)), lane);
+}
+
+/// Four products of multiply_cyclic() from i on with the weights at wv, of which the first `count` (0..4) are stored:
+/// every value takes the same vector arithmetic, wherever dst starts.
+[[gnu::target("avx2,fma")]] inline void multiply_cyclic_step(float* d, const float* s, const float* wv, unsigned i,
+                                                             unsigned count)
+{
+  const __m256 w = _mm256_loadu_ps(wv);
+  const __m256i mask = first_values(count);
+  const __m256 x = count == 4 ? _mm256_loadu_ps(s + 2 * i) : _mm256_maskload_ps(s + 2 * i, mask);
+  const __m256 result = complex_product(x, _mm256_moveldup_ps(w), _mm256_movehdup_ps(w));
+  if (count == 4) {
+    _mm256_storeu_ps(d + 2 * i, result);
+  } else {
+    _mm256_maskstore_ps(d + 2 * i, mask, result);
+  }
+}
+
+[[gnu::target("avx2,fma")]] void multiply_cyclic_avx2(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned first,
+                                                      unsigned n) noexcept
+{
+  static_assert(cyclic_weight_period % 16 == 0 && cyclic_weight_table_size == cyclic_weight_period + 15);
   auto*       d = reinterpret_cast<float*>(dst);
   const auto* s = reinterpret_cast<const float*>(src);
-  const auto* w = reinterpret_cast<const float*>(weights);
-  __m256      w_re[4];
-  __m256      w_im[4];
-  for (unsigned q = 0; q != 4; ++q) {
-    const __m256 v = _mm256_loadu_ps(w + 8 * q);
-    w_re[q]        = _mm256_moveldup_ps(v);
-    w_im[q]        = _mm256_movehdup_ps(v);
-  }
-  unsigned i = 0;
+  // The weights of values i .. i + 15, read from weight (first + i) % 64 on: the table's repeated entries cover the
+  // wrap.
+  const auto weights_of = [&](unsigned i) {
+    return reinterpret_cast<const float*>(weights + (first + i) % cyclic_weight_period);
+  };
+  // Up to a 32-byte boundary of dst first, so that the other stores do not straddle cache lines.
+  const auto to_boundary = static_cast<unsigned>((32 - reinterpret_cast<std::uintptr_t>(dst) % 32) % 32 / sizeof(cf_t));
+  unsigned i = std::min(n, to_boundary);
+  multiply_cyclic_step(d, s, weights_of(0), 0, i);
   for (; i + 16 <= n; i += 16) {
+    const float* w = weights_of(i);
     for (unsigned q = 0; q != 4; ++q) {
-      _mm256_storeu_ps(d + 2 * i + 8 * q, complex_product(_mm256_loadu_ps(s + 2 * i + 8 * q), w_re[q], w_im[q]));
+      multiply_cyclic_step(d, s, w + 8 * q, i + 4 * q, 4);
     }
   }
-  for (unsigned q = 0; i + 4 <= n; ++q, i += 4) {
-    _mm256_storeu_ps(d + 2 * i, complex_product(_mm256_loadu_ps(s + 2 * i), w_re[q], w_im[q]));
+  for (; i + 4 <= n; i += 4) {
+    multiply_cyclic_step(d, s, weights_of(i), i, 4);
   }
-  multiply_periodic_range(dst, src, weights, i, n);
+  multiply_cyclic_step(d, s, weights_of(i), i, n - i);
 }
 
 bool has_avx2()
@@ -96,9 +124,9 @@ void scale_generic(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept
   }
 }
 
-void multiply_periodic_generic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned n) noexcept
+void multiply_cyclic_generic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned first, unsigned n) noexcept
 {
-  multiply_periodic_range(dst, src, weights, 0, n);
+  multiply_cyclic_range(dst, src, weights, first, 0, n);
 }
 
 void scale(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept
@@ -112,15 +140,15 @@ void scale(cf_t* dst, const cf_t* src, cf_t factor, unsigned n) noexcept
   scale_generic(dst, src, factor, n);
 }
 
-void multiply_periodic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned n) noexcept
+void multiply_cyclic(cf_t* dst, const cf_t* src, const cf_t* weights, unsigned first, unsigned n) noexcept
 {
 #if defined(__x86_64__)
   if (has_avx2()) {
-    multiply_periodic_avx2(dst, src, weights, n);
+    multiply_cyclic_avx2(dst, src, weights, first, n);
     return;
   }
 #endif
-  multiply_periodic_generic(dst, src, weights, n);
+  multiply_cyclic_generic(dst, src, weights, first, n);
 }
 
 } // namespace airan::phy::detail

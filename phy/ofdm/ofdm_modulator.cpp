@@ -17,10 +17,10 @@ status validate_ofdm_modulator_config(const ofdm_modulator_config& config)
   return detail::validate_center_frequency(config.carrier.center_frequency_hz);
 }
 
-ofdm_modulator::ofdm_modulator(const ofdm_modulator_config& config) :
-  numerology_(config.carrier, config.fft_size),
-  fft_(std::make_unique<detail::ofdm_fft>(numerology_.fft_size(), detail::ofdm_fft::direction::backward,
-                                          config.planning))
+ofdm_modulator::ofdm_modulator(const ofdm_modulator_config& config)
+    : numerology_(config.carrier, config.fft_size),
+      fft_(std::make_unique<detail::ofdm_fft>(numerology_.fft_size(), detail::ofdm_fft::direction::backward,
+                                              detail::ofdm_fft::source::internal, config.planning))
 {
   assert(validate_ofdm_modulator_config(config).is_ok());
   const float gain = 1.0F / std::sqrt(static_cast<float>(numerology_.fft_size()));

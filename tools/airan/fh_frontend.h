@@ -5,6 +5,7 @@
 // (io::slot_pipeline). The slot decoder (one per worker): a slot_buffer in, its resource grid out (split 8: OFDM
 // demodulation of the samples).
 
+#include "airan/common/aligned_vector.h"
 #include "airan/io/ingest/ingest_counters.h"
 #include "airan/io/ingest/packet_io.h"
 #include "airan/io/testvector.h"
@@ -47,7 +48,7 @@ struct slot_buffer {
   uint64_t sequence = 0; ///< Order in which the slot closed.
   slot_header header;
   /// Port p's values at p * port_capacity, port_length of them (the layout of the split 7 grid when they fill it).
-  std::vector<cf_t> data;
+  aligned_vector<cf_t> data;
   std::size_t port_capacity = 0;
   std::size_t port_length = 0;
 };

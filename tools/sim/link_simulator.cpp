@@ -3,6 +3,7 @@
 
 #include "sim/link_simulator.h"
 
+#include "airan/common/aligned_vector.h"
 #include "airan/phy/channel/impairments.h"
 #include "airan/phy/channel/tdl_channel.h"
 #include "airan/phy/ofdm/ofdm.h"
@@ -48,7 +49,7 @@ struct link_simulator::impl {
   std::vector<cf_t> tx_samples;
   std::vector<cf_t> ue_rx_samples;
   /// Sum of the UEs' signals at the gNB, [rx][slot_length].
-  std::vector<cf_t> rx_samples;
+  aligned_vector<cf_t> rx_samples;
   phy::ofdm_demodulated_grid rx_grid;
 
   impl(const scenario &sc, unsigned max_layers,

@@ -181,36 +181,62 @@ TEST_CASE("OFDM kernels: SIMD and portable paths compute the plain products")
 {
   std::mt19937      rng(9);
   std::vector<cf_t> src(1700);
-  std::vector<cf_t> weights(16);
+  std::vector<cf_t> weights(detail::cyclic_weight_period);
   fill_random(src, rng);
   fill_random(weights, rng);
+  // The table repeats its first 15 weights.
+  weights.insert(weights.end(), weights.begin(), weights.begin() + 15);
+  REQUIRE(weights.size() == detail::cyclic_weight_table_size);
   const cf_t factor{0.6F, -0.8F};
-  for (const unsigned n : {0U, 1U, 3U, 4U, 15U, 16U, 17U, 28U, 33U, 72U, 1638U, 1700U}) {
-    CAPTURE(n);
-    std::vector<cf_t> expected_product(n);
-    std::vector<cf_t> expected_scaled(n);
-    for (unsigned i = 0; i != n; ++i) {
-      expected_product[i] = cf_t(cd_t(src[i]) * cd_t(weights[i % 16]));
-      expected_scaled[i]  = cf_t(cd_t(src[i]) * cd_t(factor));
+  for (const unsigned n : {0U, 1U, 3U, 4U, 15U, 16U, 17U, 28U, 33U, 72U, 1638U, 1699U}) {
+    // Destinations 0..3 samples past a 32-byte boundary, so that every path to the aligned stores runs.
+    for (const unsigned first : {0U, 1U, 61U, 1638U}) {
+      for (const unsigned shift : {0U, 1U, 2U, 3U}) {
+        CAPTURE(n);
+        CAPTURE(first);
+        CAPTURE(shift);
+        std::vector<cf_t> expected_product(n);
+        std::vector<cf_t> expected_scaled(n);
+        for (unsigned i = 0; i != n; ++i) {
+          expected_product[i] = cf_t(cd_t(src[i]) * cd_t(weights[(first + i) % 64]));
+          expected_scaled[i] = cf_t(cd_t(src[i]) * cd_t(factor));
+        }
+        std::vector<cf_t> product(n + 8, cf_t{7.0F, 7.0F});
+        std::vector<cf_t> product_generic(n + 8, cf_t{7.0F, 7.0F});
+        const auto at = [&](std::vector<cf_t>& v) {
+          const auto misalignment = reinterpret_cast<std::uintptr_t>(v.data()) % 32 / sizeof(cf_t);
+          return v.data() + (4 - misalignment + shift) % 4;
+        };
+        cf_t* const p = at(product);
+        cf_t* const p_generic = at(product_generic);
+        detail::multiply_cyclic(p, src.data(), weights.data(), first, n);
+        detail::multiply_cyclic_generic(p_generic, src.data(), weights.data(), first, n);
+        // In place, as the kernels' contract allows.
+        std::vector<cf_t> in_place(src.begin(), src.begin() + n + 1);
+        detail::multiply_cyclic(in_place.data() + 1, in_place.data() + 1, weights.data(), first + 1, n);
+        std::vector<cf_t> scaled(src.begin(), src.begin() + n);
+        std::vector<cf_t> scaled_generic(scaled);
+        detail::scale(scaled.data(), scaled.data(), factor, n);
+        detail::scale_generic(scaled_generic.data(), scaled_generic.data(), factor, n);
+        if (n != 0) {
+          CHECK(relative_error(std::span(p, n), expected_product) < 1e-6);
+          CHECK(relative_error(std::span(p_generic, n), expected_product) < 1e-6);
+          CHECK(relative_error(scaled, expected_scaled) < 1e-6);
+          CHECK(relative_error(scaled_generic, expected_scaled) < 1e-6);
+          std::vector<cf_t> expected_in_place(n);
+          for (unsigned i = 0; i != n; ++i) {
+            expected_in_place[i] = cf_t(cd_t(src[i + 1]) * cd_t(weights[(first + 1 + i) % 64]));
+          }
+          CHECK(relative_error(std::span(in_place).subspan(1), expected_in_place) < 1e-6);
+        }
+        // Nothing written around the n products.
+        for (std::vector<cf_t>* v : {&product, &product_generic}) {
+          cf_t* const q = v == &product ? p : p_generic;
+          CHECK(std::all_of(v->data(), q, [](cf_t x) { return x == cf_t{7.0F, 7.0F}; }));
+          CHECK(std::all_of(q + n, v->data() + v->size(), [](cf_t x) { return x == cf_t{7.0F, 7.0F}; }));
+        }
+      }
     }
-    std::vector<cf_t> product(n + 1, cf_t{7.0F, 7.0F});
-    std::vector<cf_t> product_generic(n + 1, cf_t{7.0F, 7.0F});
-    detail::multiply_periodic(product.data(), src.data(), weights.data(), n);
-    detail::multiply_periodic_generic(product_generic.data(), src.data(), weights.data(), n);
-    // In place, as the kernels' contract allows for scale().
-    std::vector<cf_t> scaled(src.begin(), src.begin() + n);
-    std::vector<cf_t> scaled_generic(scaled);
-    detail::scale(scaled.data(), scaled.data(), factor, n);
-    detail::scale_generic(scaled_generic.data(), scaled_generic.data(), factor, n);
-    if (n != 0) {
-      CHECK(relative_error(std::span(product).first(n), expected_product) < 1e-6);
-      CHECK(relative_error(std::span(product_generic).first(n), expected_product) < 1e-6);
-      CHECK(relative_error(scaled, expected_scaled) < 1e-6);
-      CHECK(relative_error(scaled_generic, expected_scaled) < 1e-6);
-    }
-    // Nothing written past n.
-    CHECK(product[n] == cf_t{7.0F, 7.0F});
-    CHECK(product_generic[n] == cf_t{7.0F, 7.0F});
   }
 }
 
@@ -483,6 +509,35 @@ TEST_CASE("OFDM demodulator: its grid storage sits at grid_offset() and holds th
   }
 }
 
+TEST_CASE("OFDM demodulator: the FFT window offset is the CP fraction rounded down to a multiple of N_FFT / 64")
+{
+  struct window_case {
+    unsigned mu;
+    cyclic_prefix cp;
+    unsigned nof_prb;
+    unsigned fft_size;
+    float fraction;
+    unsigned expected;
+  };
+  // Shortest CPs: 288 (30 kHz, 4096), 144 (15 kHz, 2048), 108 (30 kHz, 1536), 9 (15 kHz, 128), 256 (60 kHz extended,
+  // 1024).
+  for (const window_case& c : {window_case{1, cyclic_prefix::normal, 273, 4096, 0.25F, 64},
+                               window_case{1, cyclic_prefix::normal, 273, 4096, 1.0F, 256},
+                               window_case{1, cyclic_prefix::normal, 273, 4096, 0.2F, 0},
+                               window_case{0, cyclic_prefix::normal, 106, 2048, 0.25F, 32},
+                               window_case{1, cyclic_prefix::normal, 52, 1536, 0.5F, 48},
+                               window_case{0, cyclic_prefix::normal, 10, 128, 0.5F, 4},
+                               window_case{0, cyclic_prefix::normal, 10, 128, 0.0F, 0},
+                               window_case{2, cyclic_prefix::extended, 24, 1024, 0.25F, 64}}) {
+    CAPTURE(c.fft_size);
+    CAPTURE(c.fraction);
+    const ofdm_demodulator demodulator(
+        {make_carrier(c.mu, c.cp, c.nof_prb), c.fft_size, c.fraction, ofdm_fft_planning::estimate});
+    CHECK(demodulator.fft_window_offset() == c.expected);
+    CHECK(ofdm_fft_window_offset(demodulator.numerology(), c.fraction) == c.expected);
+  }
+}
+
 TEST_CASE("OFDM demodulator: a timing offset inside the window shows as a linear phase across subcarriers")
 {
   std::mt19937         rng(4);
@@ -494,7 +549,9 @@ TEST_CASE("OFDM demodulator: a timing offset inside the window shows as a linear
   const unsigned       length      = n.slot_length(slot);
   const int            offset      = static_cast<int>(demodulator.fft_window_offset());
   const int            short_cp    = static_cast<int>(n.cp_length(slot, 1));
-  REQUIRE(offset == short_cp / 2);
+  const int step = static_cast<int>(n.fft_size() / 64);
+  REQUIRE(offset == short_cp / 2 / step * step);
+  REQUIRE(offset > 0);
 
   slot_grid tx(1, n);
   fill_random(tx.data, rng);

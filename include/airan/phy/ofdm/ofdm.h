@@ -56,8 +56,9 @@ struct ofdm_demodulator_config {
   /// N_FFT; 0 selects ofdm_default_fft_size(carrier.nof_prb).
   unsigned fft_size = 0;
   /// The FFT window of every symbol starts floor(fraction * N_CP) samples before the end of its cyclic prefix, N_CP
-  /// being the shortest CP of the numerology (the normal or extended one), so that a signal arriving up to that many
-  /// samples early causes no inter-symbol interference; 0..1.
+  /// being the shortest CP of the numerology (the normal or extended one), rounded down to a multiple of N_FFT / 64
+  /// samples (ofdm_fft_window_offset()), so that a signal arriving up to that many samples early causes no
+  /// inter-symbol interference; 0..1.
   float fft_window_offset_cp_fraction = 0.25F;
   ofdm_fft_planning planning = ofdm_fft_planning::measure;
 };
@@ -95,13 +96,18 @@ private:
   std::vector<cf_t> symbol_factors_;
 };
 
+/// The FFT window offset of a demodulator: floor(cp_fraction N_CP) samples, N_CP being the shortest cyclic prefix of
+/// the numerology, rounded down to a multiple of N_FFT / 64 (so that the window's phase ramp across subcarriers has
+/// period 64).
+unsigned ofdm_fft_window_offset(const ofdm_numerology& numerology, float cp_fraction);
+
 /// OFDM demodulation of whole slots, the inverse of ofdm_modulator: per symbol, cyclic prefix removal with the FFT
-/// window fft_window_offset() samples early, rotated to start at the end of the cyclic prefix (which undoes the
-/// window's linear phase exp(-j 2 pi (k - 6 N_RB) offset / N_FFT)); one multiplication of the samples that undoes the
-/// 5.4 phase exp(-j theta_l) and the sqrt(N_FFT) gain and shifts the 12 N_RB subcarriers into consecutive bins; an
-/// FFT straight into the grid. A signal from ofdm_modulator (with no delay) comes back as its grid. A delay of tau
-/// samples (-fft_window_offset() <= tau <= N_CP - fft_window_offset()) shows as exp(-j 2 pi (k - 6 N_RB) tau / N_FFT).
-/// Owns its FFTW plans and buffers; one object serves one thread at a time.
+/// window fft_window_offset() samples early; an FFT of the window straight from the samples into the grid; one
+/// multiplication per subcarrier that puts the bins in subcarrier order and undoes the window's linear phase
+/// exp(-j 2 pi (k - 6 N_RB) offset / N_FFT), the 5.4 phase exp(-j theta_l) and the sqrt(N_FFT) gain. A signal from
+/// ofdm_modulator (with no delay) comes back as its grid. A delay of tau samples (-fft_window_offset() <= tau <=
+/// N_CP - fft_window_offset()) shows as exp(-j 2 pi (k - 6 N_RB) tau / N_FFT). Owns its FFTW plans and buffers; one
+/// object serves one thread at a time.
 class ofdm_demodulator {
 public:
   /// Plans the transforms. Requires validate_ofdm_demodulator_config(config) to be ok.
@@ -123,24 +129,22 @@ public:
   void demodulate(grid_view grid, std::span<const std::span<const cf_t>> samples, unsigned slot) noexcept;
 
   /// Where a grid is best placed: its first value grid_offset() values (0..7) past a 64-byte boundary. Each
-  /// transform then writes whole SIMD vectors into its rows. Elsewhere FFTW runs slower: measured on a 273-PRB slot,
-  /// demodulation took 5-10 % longer with the grid 16 bytes off and about 50 % longer 8 bytes off.
-  /// ofdm_demodulated_grid allocates so.
+  /// transform then writes whole SIMD vectors into the grid; ofdm_demodulated_grid allocates so. Sample buffers are
+  /// best 32-byte aligned (aligned_vector), for the same reason: FFTW reads them. Measured on a 273-PRB slot at
+  /// 30 kHz with 4 ports (bench/ofdm.cpp), demodulation took 1.13-1.14 times a bare batched FFT when so placed;
+  /// 1.26-1.29 times with the grid 16 bytes off and 1.8-2.1 times 8 bytes off; 1.17-1.19 times with the samples 16
+  /// bytes off and up to 1.37 times 8 bytes off.
   unsigned grid_offset() const noexcept;
 
 private:
   ofdm_numerology                   numerology_;
   unsigned                          window_offset_;
   std::unique_ptr<detail::ofdm_fft> fft_;
-  /// The transform writes subcarrier k to bin k + bins_before_: the window is multiplied by exp(j 2 pi (6 N_RB +
-  /// bins_before_) n / N_FFT), with 6 N_RB + bins_before_ a multiple of N_FFT / 16 so that the weights have period 16.
-  unsigned bins_before_ = 0;
-  /// Where the weights of the window's part before the end of the cyclic prefix start (see symbol_weights_).
-  unsigned tail_weights_at_ = 0;
-  /// Per [slot within the subframe][symbol], 32 weights w[r] = exp(j theta_l) exp(j 2 pi (6 N_RB + bins_before_) r /
-  /// N_FFT) / sqrt(N_FFT): sample n of the rotated window is multiplied by w[n % 16].
+  /// Per [slot within the subframe][symbol], a multiply_cyclic() table of 64 + 15 weights: subcarrier k is bin
+  /// k - 6 N_RB mod N_FFT of the transform times w[k % 64] = exp(j theta_l) exp(j 2 pi (k - 6 N_RB) offset / N_FFT) /
+  /// sqrt(N_FFT).
   std::vector<cf_t> symbol_weights_;
-  /// Scratch: the bins of a transform that cannot go straight into the grid, or the grid values it overwrites.
+  /// Scratch: the bins of a transform that cannot go straight into the grid (the last rows).
   std::vector<cf_t> bins_;
 };
 
