@@ -7,6 +7,7 @@
 #include <cassert>
 #include <cstddef>
 #include <span>
+#include <type_traits>
 
 namespace airan::phy {
 
@@ -24,7 +25,12 @@ struct basic_grid_view {
     assert(port < nof_ports && l < nof_symbols);
     return {data + (std::size_t{port} * nof_symbols + l) * nof_subcarriers, nof_subcarriers};
   }
-  operator basic_grid_view<const T>() const { return {data, nof_ports, nof_symbols, nof_subcarriers}; }
+  /// A read-only view of the same grid (a template, so that the const view has no conversion to itself).
+  template <typename U = T>
+  requires(!std::is_const_v<U>) operator basic_grid_view<const U>() const
+  {
+    return {data, nof_ports, nof_symbols, nof_subcarriers};
+  }
 };
 
 using grid_view = basic_grid_view<cf_t>;
