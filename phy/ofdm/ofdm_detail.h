@@ -22,9 +22,9 @@ namespace airan::phy::detail {
 /// fftwf_execute_dft() may only be given arrays with the alignment (fftwf_alignment_of) of those the plan was made
 /// with, so one plan is made per alignment class that 8-byte aligned caller pointers can have (two where FFTW's SIMD
 /// alignment is 16 bytes), per class pair for caller input; caller memory of no class (less than 8-byte aligned) goes
-/// through an internal buffer.
-/// Unnormalised: forward computes Y[b] = sum_n y[n] exp(-j 2 pi b n / N), backward x[n] = sum_b X[b] exp(j 2 pi b n /
-/// N).
+/// through an internal buffer. Unnormalised:
+/// - forward: Y[b] = sum_n y[n] exp(-j 2 pi b n / N);
+/// - backward: x[n] = sum_b X[b] exp(j 2 pi b n / N).
 class ofdm_fft {
 public:
   enum class direction { forward, backward };
