@@ -17,7 +17,7 @@ std::string to_prometheus(const run_counters& counters)
   return text;
 }
 
-run_metrics::run_metrics(const std::string& address, uint16_t port)
+void run_metrics::serve(const std::string& address, uint16_t port)
 {
   if (port != 0) {
     server_ = std::make_unique<io::metrics_server>(address, port, [this] { return to_prometheus(read()); });

@@ -28,11 +28,13 @@ struct run_counters {
 /// Prometheus text of both groups (airan_fh_* and airan_decode_*).
 std::string to_prometheus(const run_counters& counters);
 
-/// The board the ingest thread publishes to, the decode counters any thread adds to and, when port != 0, the server
-/// on address:port that renders them.
+/// The board the ingest thread publishes to, the decode counters any thread adds to and the server that renders them
+/// (serve()).
 class run_metrics {
 public:
-  run_metrics(const std::string& address, uint16_t port);
+  /// Starts the Prometheus endpoint (GET /metrics) on address:port; nothing for port 0. Called once the input is open,
+  /// so that a scraper that reaches the endpoint finds the receiver ready for packets.
+  void serve(const std::string& address, uint16_t port);
 
   void publish(const io::ingest_counters& counters) noexcept { board_.publish(counters); }
   void count_decoded(bool crc_ok) noexcept;

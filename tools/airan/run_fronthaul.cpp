@@ -52,7 +52,7 @@ int run_fronthaul(const std::string &vector_path,
   }
   const endpoint input = parse_endpoint(options.input);
 
-  run_metrics metrics(options.metrics_address, options.metrics_port);
+  run_metrics metrics;
   // Decode side: the workers' rows, slot buffers and decoders. Declared before the pipeline, which stops (joining
   // the workers) before they go.
   // A live run may last for hours: the first options.nof_listed_slots slots are kept for the per-slot table and the
@@ -114,6 +114,7 @@ int run_fronthaul(const std::string &vector_path,
   const auto source =
       open_source(input, options.eal, options.realtime, options.format.udp_port,
                   options.udp_receive_buffer_kib * 1024U);
+  metrics.serve(options.metrics_address, options.metrics_port);
   std::vector<io::rx_packet> burst(64);
   int64_t last_arrival = realtime_ns();
   while (!source->at_end()) {
