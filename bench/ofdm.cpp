@@ -41,15 +41,15 @@ struct slot_data {
   ofdm_numerology                    numerology;
   std::vector<cf_t>                  grid_data;
   grid_view                          grid;
-  std::vector<aligned_vector<cf_t>> storage;
+  std::vector<aligned_vector<cf_t>>  storage;
   std::vector<std::span<cf_t>>       samples;
   std::vector<std::span<const cf_t>> const_samples;
 
-  slot_data()
-      : numerology(bench_carrier()),
-        grid_data(std::size_t{nof_ports} * numerology.nof_symbols_per_slot() * numerology.nof_subcarriers()),
-        grid{grid_data.data(), nof_ports, numerology.nof_symbols_per_slot(), numerology.nof_subcarriers()},
-        storage(nof_ports, aligned_vector<cf_t>(numerology.slot_length(slot)))
+  slot_data() :
+    numerology(bench_carrier()),
+    grid_data(std::size_t{nof_ports} * numerology.nof_symbols_per_slot() * numerology.nof_subcarriers()),
+    grid{grid_data.data(), nof_ports, numerology.nof_symbols_per_slot(), numerology.nof_subcarriers()},
+    storage(nof_ports, aligned_vector<cf_t>(numerology.slot_length(slot)))
   {
     std::mt19937                    rng(5);
     std::normal_distribution<float> gauss(0.0F, 0.7F);

@@ -35,26 +35,26 @@ status validate_ofdm_demodulator_config(const ofdm_demodulator_config& config)
   return status::ok();
 }
 
-ofdm_demodulator::ofdm_demodulator(const ofdm_demodulator_config& config)
-    : numerology_(config.carrier, config.fft_size),
-      window_offset_(ofdm_fft_window_offset(numerology_, config.fft_window_offset_cp_fraction)),
-      fft_(std::make_unique<detail::ofdm_fft>(numerology_.fft_size(), detail::ofdm_fft::direction::forward,
-                                              detail::ofdm_fft::source::caller, config.planning)),
-      bins_(numerology_.fft_size())
+ofdm_demodulator::ofdm_demodulator(const ofdm_demodulator_config& config) :
+  numerology_(config.carrier, config.fft_size),
+  window_offset_(ofdm_fft_window_offset(numerology_, config.fft_window_offset_cp_fraction)),
+  fft_(std::make_unique<detail::ofdm_fft>(numerology_.fft_size(), detail::ofdm_fft::direction::forward,
+                                          detail::ofdm_fft::source::caller, config.planning)),
+  bins_(numerology_.fft_size())
 {
   assert(validate_ofdm_demodulator_config(config).is_ok());
   constexpr unsigned period = detail::cyclic_weight_period;
   const unsigned     n_fft  = numerology_.fft_size();
   const unsigned     half   = numerology_.nof_subcarriers() / 2;
-  const double gain = 1.0 / std::sqrt(static_cast<double>(n_fft));
+  const double       gain   = 1.0 / std::sqrt(static_cast<double>(n_fft));
   for (unsigned slot = 0; slot != numerology_.nof_slots_per_subframe(); ++slot) {
     for (unsigned symbol = 0; symbol != numerology_.nof_symbols_per_slot(); ++symbol) {
       const double cycles = numerology_.upconversion_phase_cycles(config.carrier.center_frequency_hz, slot, symbol);
       for (unsigned k = 0; k != detail::cyclic_weight_table_size; ++k) {
         // exp(j 2 pi (k - 6 N_RB) offset / N), exact in integers; the offset is a multiple of N / 64, so the weight
         // of subcarrier k depends on k mod 64 only.
-        const std::size_t bin = (std::size_t{k % period} + n_fft - half % n_fft) % n_fft;
-        const double ramp = static_cast<double>(bin * window_offset_ % n_fft) / n_fft;
+        const std::size_t bin  = (std::size_t{k % period} + n_fft - half % n_fft) % n_fft;
+        const double      ramp = static_cast<double>(bin * window_offset_ % n_fft) / n_fft;
         symbol_weights_.emplace_back(std::polar(gain, 2.0 * std::numbers::pi * (cycles + ramp)));
       }
     }
@@ -74,19 +74,20 @@ status ofdm_demodulator::validate(const_grid_view grid, std::span<const std::spa
 void ofdm_demodulator::demodulate(grid_view grid, std::span<const std::span<const cf_t>> samples, unsigned slot) noexcept
 {
   assert(validate(grid, samples, slot).is_ok());
-  constexpr unsigned table = detail::cyclic_weight_table_size;
-  const unsigned     n_fft      = numerology_.fft_size();
-  const unsigned     nsc        = numerology_.nof_subcarriers();
-  const unsigned half = nsc / 2;
-  const std::size_t grid_size = grid.size();
-  const cf_t* slot_weights = symbol_weights_.data() + std::size_t{slot % numerology_.nof_slots_per_subframe()} *
-                                                          numerology_.nof_symbols_per_slot() * table;
+  constexpr unsigned table     = detail::cyclic_weight_table_size;
+  const unsigned     n_fft     = numerology_.fft_size();
+  const unsigned     nsc       = numerology_.nof_subcarriers();
+  const unsigned     half      = nsc / 2;
+  const std::size_t  grid_size = grid.size();
+  const cf_t*        slot_weights =
+      symbol_weights_.data() +
+      std::size_t{slot % numerology_.nof_slots_per_subframe()} * numerology_.nof_symbols_per_slot() * table;
   // Rows in memory order: a transform written into the grid puts bins past its row into rows written later.
   for (unsigned port = 0; port != grid.nof_ports; ++port) {
     for (unsigned symbol = 0; symbol != grid.nof_symbols; ++symbol) {
       const cf_t* window = samples[port].data() + numerology_.symbol_offset(slot, symbol) +
                            numerology_.cp_length(slot, symbol) - window_offset_;
-      cf_t* const row = grid.symbol(port, symbol).data();
+      cf_t* const       row   = grid.symbol(port, symbol).data();
       const std::size_t start = static_cast<std::size_t>(row - grid.data);
       // Bin b goes to bins[b]: straight into the grid from subcarrier 6 N_RB (b = 0) on when it fits.
       cf_t* const bins = start + half + n_fft <= grid_size ? row + half : bins_.data();

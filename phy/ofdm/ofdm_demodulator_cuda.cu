@@ -70,19 +70,23 @@ float2 to_float2(std::complex<double> z)
 } // namespace
 
 struct ofdm_demodulator_cuda::impl {
-  impl(const ofdm_demodulator_config& config, unsigned max_ports)
-      : numerology(config.carrier, config.fft_size),
-        window_offset(ofdm_fft_window_offset(numerology, config.fft_window_offset_cp_fraction)),
-        max_nof_ports(max_ports), nof_symbols(numerology.nof_symbols_per_slot()),
-        max_slot_length(
-            std::max(numerology.slot_length(0), numerology.slot_length(1 % numerology.nof_slots_per_subframe()))),
-        host_window_start(std::size_t{numerology.nof_slots_per_subframe()} * nof_symbols),
-        device_window_start(host_window_start.size()), host_weights(numerology.nof_subcarriers()),
-        device_weights(host_weights.size()),
-        host_phases(std::size_t{numerology.nof_slots_per_subframe()} * nof_symbols), device_phases(host_phases.size()),
-        fft(std::size_t{max_ports} * nof_symbols * numerology.fft_size()),
-        host_samples(std::size_t{max_ports} * max_slot_length), device_samples(host_samples.size()),
-        host_grid(std::size_t{max_ports} * nof_symbols * numerology.nof_subcarriers()), device_grid(host_grid.size())
+  impl(const ofdm_demodulator_config& config, unsigned max_ports) :
+    numerology(config.carrier, config.fft_size),
+    window_offset(ofdm_fft_window_offset(numerology, config.fft_window_offset_cp_fraction)),
+    max_nof_ports(max_ports),
+    nof_symbols(numerology.nof_symbols_per_slot()),
+    max_slot_length(std::max(numerology.slot_length(0), numerology.slot_length(1 % numerology.nof_slots_per_subframe()))),
+    host_window_start(std::size_t{numerology.nof_slots_per_subframe()} * nof_symbols),
+    device_window_start(host_window_start.size()),
+    host_weights(numerology.nof_subcarriers()),
+    device_weights(host_weights.size()),
+    host_phases(std::size_t{numerology.nof_slots_per_subframe()} * nof_symbols),
+    device_phases(host_phases.size()),
+    fft(std::size_t{max_ports} * nof_symbols * numerology.fft_size()),
+    host_samples(std::size_t{max_ports} * max_slot_length),
+    device_samples(host_samples.size()),
+    host_grid(std::size_t{max_ports} * nof_symbols * numerology.nof_subcarriers()),
+    device_grid(host_grid.size())
   {
     assert(validate_ofdm_demodulator_config(config).is_ok());
     if (max_ports < 1 || max_ports > ofdm_max_ports) {

@@ -50,14 +50,14 @@ ofdm_fft::buffer_ptr ofdm_fft::allocate(std::size_t nof_samples)
   return p;
 }
 
-ofdm_fft::ofdm_fft(unsigned size, direction dir, source input, ofdm_fft_planning planning)
-    : size_(size), internal_(allocate(size)), bounce_(allocate(size))
+ofdm_fft::ofdm_fft(unsigned size, direction dir, source input, ofdm_fft_planning planning) :
+  size_(size), internal_(allocate(size)), bounce_(allocate(size))
 {
   // Caller pointers p and p + m samples share an alignment class when m is a multiple of the class count, which
   // fftwf_malloc memory (maximally aligned) reveals: at most 8 classes for 64-byte SIMD alignment.
-  constexpr unsigned max_classes = 8;
-  const buffer_ptr external_in = allocate(size + max_classes);
-  const buffer_ptr external_out = allocate(size + max_classes);
+  constexpr unsigned max_classes  = 8;
+  const buffer_ptr   external_in  = allocate(size + max_classes);
+  const buffer_ptr   external_out = allocate(size + max_classes);
   while (nof_classes_ != max_classes &&
          alignment_of(external_out.get() + nof_classes_) != alignment_of(external_out.get())) {
     ++nof_classes_;
@@ -71,7 +71,7 @@ ofdm_fft::ofdm_fft(unsigned size, direction dir, source input, ofdm_fft_planning
     cf_t* const in = input == source::internal ? internal_.get() : external_in.get() + in_class;
     for (unsigned out_class = 0; out_class != nof_classes_; ++out_class) {
       cf_t* const out = external_out.get() + out_class;
-      fftwf_plan plan;
+      fftwf_plan  plan;
       {
         std::lock_guard lock(fftw_planner_mutex());
         plan = fftwf_plan_dft_1d(static_cast<int>(size), as_fftw(in), as_fftw(out), sign, flags);

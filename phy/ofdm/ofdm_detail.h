@@ -58,7 +58,7 @@ private:
   void run(unsigned in_class, const cf_t* in, cf_t* out) noexcept;
 
   unsigned              size_;
-  unsigned nof_classes_ = 1;
+  unsigned              nof_classes_ = 1;
   buffer_ptr            internal_;
   buffer_ptr            bounce_;
   /// [input class][output class]; one input class (the internal buffer's) for source::internal.
